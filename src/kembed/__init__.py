@@ -1,0 +1,50 @@
+"""kembed: word embeddings on Keras 3, on every backend.
+
+Importing kembed chooses the Keras backend (JAX unless `KERAS_BACKEND` is set) and loads
+nothing heavy: Keras itself is imported only when a Keras-facing name is first used.
+"""
+
+from kembed.__about__ import __version__
+from kembed.backend import select_backend
+from kembed.errors import CorpusError, KembedError
+from kembed.text import (
+    Tokenizer,
+    hashing_trick,
+    one_hot,
+    read_lines,
+    text_to_word_sequence,
+    tokenizer_from_json,
+)
+
+select_backend()
+
+# Keras-facing names, imported on first use: name -> (module, attribute).
+_LAZY = {"pad_sequences": ("keras.utils", "pad_sequences")}
+
+__all__ = [
+    "CorpusError",
+    "KembedError",
+    "Tokenizer",
+    "__version__",
+    "hashing_trick",
+    "one_hot",
+    "pad_sequences",
+    "read_lines",
+    "text_to_word_sequence",
+    "tokenizer_from_json",
+]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kembed' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,29 @@
+"""The exceptions kembed raises for bad data.
+
+Argument mistakes raise the built-in `ValueError` / `TypeError`; problems with the contents
+of a file raise a subclass of `KembedError`, which says which file, which line, what was
+expected and what to do. Nothing here imports Keras.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class KembedError(Exception):
+    """Base class of the errors kembed raises about data."""
+
+
+class CorpusError(KembedError, ValueError):
+    """A text file (a corpus, a dataset) that cannot be read as asked.
+
+    Attributes:
+        path: The file.
+        line: The 1-based line number, or `None` when the problem is not on one line.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str):
+        self.path = os.fspath(path)
+        self.line = line
+        where = self.path if line is None else f"{self.path}, line {line:,}"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,18 @@
+"""Text to word ids: the legacy-compatible `Tokenizer`, hashing, and streamed corpora.
+
+Pure Python and numpy; nothing in `kembed.text` imports Keras.
+"""
+
+from kembed.text.corpus import read_lines
+from kembed.text.serialization import tokenizer_from_json
+from kembed.text.tokenizer import Tokenizer
+from kembed.text.words import hashing_trick, one_hot, text_to_word_sequence
+
+__all__ = [
+    "Tokenizer",
+    "hashing_trick",
+    "one_hot",
+    "read_lines",
+    "text_to_word_sequence",
+    "tokenizer_from_json",
+]

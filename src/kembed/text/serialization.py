@@ -1,0 +1,134 @@
+"""`tokenizer_from_json`: reads the legacy Tokenizer JSON, and checks it.
+
+The format is the one `keras.preprocessing.text.Tokenizer.to_json` wrote: an object with a
+`config` object whose count tables are themselves JSON strings. Files written by the legacy
+class load here and the other way round. Anything malformed raises `ValueError` saying what
+is wrong, instead of a `KeyError` or a silently inconsistent tokenizer. No Keras here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from kembed.text.batch import WordIndex
+from kembed.text.tokenizer import Tokenizer
+from kembed.text.words import Analyzer
+
+_SETTINGS = ("num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count")
+_TABLES = ("word_counts", "word_docs", "index_docs", "index_word", "word_index")
+
+
+def tokenizer_from_json(json_string: str | bytes, *, analyzer: Analyzer | None = None):
+    """Rebuilds a `Tokenizer` from `Tokenizer.to_json()` (kembed's or the legacy one's).
+
+    Example:
+
+    >>> tokenizer = Tokenizer()
+    >>> tokenizer.fit_on_texts(["the cat", "the dog"])
+    >>> tokenizer_from_json(tokenizer.to_json()).word_index
+    {'the': 1, 'cat': 2, 'dog': 3}
+
+    Args:
+        json_string: The JSON text.
+        analyzer: Optional function to restore (functions are not saved).
+
+    Returns:
+        The `Tokenizer`.
+
+    Raises:
+        ValueError: if the text is not JSON, lacks a field, holds a field of the wrong
+            type, or its tables disagree; the message says which and what was expected.
+    """
+    try:
+        document = json.loads(json_string)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"Not a tokenizer's JSON: invalid JSON at line {error.lineno}, column "
+            f"{error.colno}: {error.msg}. Expected the text written by Tokenizer.to_json()."
+        ) from None
+    config = document.get("config") if isinstance(document, dict) else None
+    if not isinstance(config, dict):
+        raise ValueError(
+            "Not a tokenizer's JSON: expected an object with a 'config' object, as written "
+            f"by Tokenizer.to_json(). Found: {json.dumps(document)[:80]}"
+        )
+    unknown = sorted(set(config) - set(_SETTINGS) - set(_TABLES))
+    missing = [key for key in _TABLES if key not in config]
+    if unknown or missing:
+        raise ValueError(
+            "Not a tokenizer's JSON: "
+            + "; ".join(
+                part
+                for part in (
+                    f"unknown config keys {unknown}" if unknown else "",
+                    f"missing config keys {missing}" if missing else "",
+                )
+                if part
+            )
+            + "."
+        )
+    try:
+        tokenizer = Tokenizer(
+            **{key: config[key] for key in _SETTINGS if key in config}, analyzer=analyzer
+        )
+    except TypeError as error:
+        raise ValueError(f"Invalid tokenizer setting in 'config': {error}") from None
+    word_counts = _table(config, "word_counts", str, int)
+    word_docs = _table(config, "word_docs", str, int)
+    index_docs = _table(config, "index_docs", int, int)
+    index_word = _table(config, "index_word", int, str)
+    word_index = _table(config, "word_index", str, int)
+    if {i: w for w, i in word_index.items()} != index_word:
+        raise ValueError(
+            "Inconsistent tokenizer: 'index_word' is not the inverse of 'word_index' "
+            f"({len(index_word)} and {len(word_index)} entries). The file was edited or "
+            "damaged; fit the tokenizer again."
+        )
+    if not set(word_docs) <= set(word_counts):
+        raise ValueError(
+            "Inconsistent tokenizer: 'word_docs' holds words missing from 'word_counts'."
+        )
+    tokenizer.word_counts = word_counts
+    tokenizer.word_docs = defaultdict(int, word_docs)
+    tokenizer.index_docs = defaultdict(int, index_docs)
+    tokenizer.word_index = WordIndex(word_index)
+    tokenizer.index_word = index_word
+    return tokenizer
+
+
+def _table(config: dict, name: str, key_type: type, value_type: type) -> dict:
+    """Decodes one count table (a JSON string holding an object) and checks its types."""
+    raw = config[name]
+    if not isinstance(raw, str):
+        raise ValueError(
+            f"Invalid tokenizer table '{name}': expected a JSON string, found "
+            f"{type(raw).__name__}."
+        )
+    try:
+        table = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"Invalid tokenizer table '{name}': not valid JSON ({error.msg} at "
+            f"character {error.pos})."
+        ) from None
+    if not isinstance(table, dict):
+        raise ValueError(f"Invalid tokenizer table '{name}': expected an object.")
+    result = {}
+    for key, value in table.items():
+        if key_type is int:
+            try:
+                key = int(key)
+            except ValueError:
+                raise ValueError(
+                    f"Invalid tokenizer table '{name}': key {key!r} is not an integer id."
+                ) from None
+        wrong_value = not isinstance(value, value_type) or isinstance(value, bool)
+        if wrong_value or (value_type is int and value < 0):
+            expected = "a non-negative integer" if value_type is int else "a str"
+            raise ValueError(
+                f"Invalid tokenizer table '{name}': entry {key!r} holds {value!r}, "
+                f"expected {expected}."
+            )
+        result[key] = value
+    return result

@@ -1,0 +1,529 @@
+"""`Tokenizer`: the legacy Keras text tokenizer, complete, exact and faster.
+
+Keras 3 removed `keras.preprocessing.text.Tokenizer`. This class reproduces the public
+behaviour of keras-preprocessing 1.1.2 (its attributes, its ordering of ties, its treatment
+of `num_words` and `oov_token`, its JSON) with the per-word Python loops replaced by C-level
+builtins (`Counter`, `map`, `str.translate`) and numpy. It differs from the legacy class
+only where the legacy class silently did the wrong thing with bad input; each such case
+raises a clear error instead (see the class docstring). No Keras here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
+from operator import itemgetter
+
+import numpy as np
+
+from kembed._io import atomic_write
+from kembed.text.batch import (
+    WordIndex,
+    byte_separators,
+    count_texts,
+    encode_texts,
+    word_table,
+)
+from kembed.text.matrix import MODES, bag_of_words
+from kembed.text.words import DEFAULT_FILTERS, Analyzer, element_error, word_splitter
+
+Text = str | list[str]
+
+
+class Tokenizer:
+    """Turns texts into sequences of word ids, or into bag-of-words matrices.
+
+    A drop-in replacement for `keras.preprocessing.text.Tokenizer`: the same arguments,
+    methods, attributes and JSON, and the same output token for token. Ids start at 1
+    (0 is left for padding) and follow word frequency, ties in order of first appearance;
+    `oov_token`, if given, takes id 1.
+
+    Differences from the legacy class, all on input it mishandled:
+    a non-text element raises `TypeError` naming its position (the legacy class failed
+    deep inside or, for a bare str, silently treated each character as a document);
+    converting texts before any fit raises `ValueError` (the legacy class returned empty
+    sequences); negative or non-integer ids in `sequences_to_matrix` raise (the legacy
+    class wrote them into the last column). Arguments after `num_words` are keyword-only.
+
+    Example:
+
+    >>> tokenizer = Tokenizer(oov_token="<unk>")
+    >>> tokenizer.fit_on_texts(["Well done!", "Good work", "Great effort", "nice work"])
+    >>> tokenizer.word_index["work"]
+    2
+    >>> tokenizer.texts_to_sequences(["good work, great!", "bad work"])
+    [[5, 2, 6], [1, 2]]
+
+    Args:
+        num_words: Optional int. Keep only the `num_words - 1` most frequent words when
+            converting (fitting still counts every word). `None` or 0 keeps all.
+        filters: The characters removed from texts (not applied with `char_level`).
+        lower: Whether to lower-case texts.
+        split: The word separator.
+        char_level: Whether every character is a token.
+        oov_token: Optional str. If given, it takes id 1 and replaces unknown words
+            (and words beyond `num_words`) when converting; otherwise they are dropped.
+        analyzer: Optional function from a text to its words, used instead of the
+            filters / lower / split rule. It is not saved by `to_json`.
+        document_count: The number of documents already seen (set when loading).
+
+    Attributes:
+        word_counts: word -> count, in order of first appearance (a `dict`; the legacy
+            class used an `OrderedDict`, equal to it).
+        word_docs: word -> number of documents holding it.
+        word_index: word -> id; `index_word`: id -> word.
+        index_docs: id -> number of documents holding it.
+    """
+
+    # The numba fast path; the tests switch it off to check the plain-Python path.
+    _fast = True
+
+    def __init__(
+        self,
+        num_words: int | None = None,
+        *,
+        filters: str = DEFAULT_FILTERS,
+        lower: bool = True,
+        split: str = " ",
+        char_level: bool = False,
+        oov_token: str | None = None,
+        analyzer: Analyzer | None = None,
+        document_count: int = 0,
+    ):
+        self.num_words = _check_count(num_words, "num_words", optional=True)
+        word_splitter(filters, lower, split)  # validates filters and split
+        self.filters = filters if isinstance(filters, str) else "".join(filters)
+        self.lower = _check_bool(lower, "lower")
+        self.split = split
+        self.char_level = _check_bool(char_level, "char_level")
+        if oov_token is not None and not isinstance(oov_token, str):
+            raise TypeError(
+                f"`oov_token` must be a str or None. Received: oov_token={oov_token!r}"
+            )
+        self.oov_token = oov_token
+        if analyzer is not None and not callable(analyzer):
+            raise TypeError(f"`analyzer` must be a function or None. Received: {analyzer!r}")
+        self.analyzer = analyzer
+        self.document_count = _check_count(document_count, "document_count")
+        self.word_counts: dict[str, int] = {}
+        self.word_docs: defaultdict[str, int] = defaultdict(int)
+        self.index_docs: defaultdict[int, int] = defaultdict(int)
+        self.word_index: dict[str, int] = WordIndex()
+        self.index_word: dict[int, str] = {}
+        self._lookup = None  # (word_index, its version, WordTable, ids): see _lookup_table
+
+    def __repr__(self) -> str:
+        return (
+            f"Tokenizer(num_words={self.num_words!r}, oov_token={self.oov_token!r}, "
+            f"words={len(self.word_counts):,}, documents={self.document_count:,})"
+        )
+
+    # Fitting -------------------------------------------------------------------------
+
+    def fit_on_texts(self, texts: Iterable[Text]) -> None:
+        """Counts the words of `texts` and (re)builds `word_index`.
+
+        `texts` may be any iterable, including a generator or a file streamed line by
+        line (`kembed.text.read_lines`): only the counts are kept in memory. If an element
+        is not a text, `TypeError` is raised and the tokenizer is left as it was.
+
+        Args:
+            texts: An iterable of str, or of lists of str tokens (used as they are).
+
+        Raises:
+            TypeError: if `texts` is a single str, or an element is not a text.
+        """
+        is_sep = self._byte_separators()
+        if is_sep is None:
+            counts, docs, n_docs = self._count_texts(_iterate(texts))
+            self.document_count += n_docs
+            _merge(self.word_counts, counts)
+            _merge(self.word_docs, docs)
+            self._build_index(_ranked(self.word_counts))
+            return
+        with gc_paused():
+            self._fit_fast(texts, is_sep)
+
+    def _fit_fast(self, texts: Iterable[Text], is_sep: np.ndarray) -> None:
+        table = count_texts(_iterate(texts), lower=self.lower, is_sep=is_sep)
+        n = len(table)
+        words = table.words(0, n)
+        fresh = not self.word_counts
+        self.document_count += table.n_docs
+        _merge(self.word_counts, dict(zip(words, table.counts.tolist(), strict=True)))
+        _merge(self.word_docs, dict(zip(words, table.docs.tolist(), strict=True)))
+        if not fresh:
+            self._build_index(_ranked(self.word_counts))
+            return
+        # A first fit: rank with numpy (stable, so ties keep their first-appearance
+        # order) and keep the table as the lookup table of texts_to_sequences.
+        order = np.argsort(-table.counts, kind="stable")
+        self._build_index([words[i] for i in order.tolist()])
+        to_index = np.empty(n, dtype=np.int64)
+        to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
+        self._lookup = (self.word_index, self.word_index.version, table, to_index)
+
+    def _count_texts(self, texts: Iterable[Text]) -> tuple[Counter, Counter, int]:
+        """The plain-Python path of `fit_on_texts` (char level, analyzers, other splits)."""
+        tokens = self._tokens_function()
+        counts: Counter[str] = Counter()
+        docs: Counter[str] = Counter()
+        n = 0
+        for n, text in enumerate(texts, 1):
+            seq = tokens(text, n - 1)
+            counts.update(seq)
+            docs.update(set(seq))
+        return counts, docs, n
+
+    def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
+        """Counts, for each id, the sequences holding it (for `tfidf` without texts).
+
+        Args:
+            sequences: An iterable of sequences of word ids.
+        """
+        n = 0
+        docs: Counter[int] = Counter()
+        for n, seq in enumerate(sequences, 1):  # noqa: B007 (n is the count after the loop)
+            docs.update(set(seq))
+        self.document_count += n
+        for i, c in docs.items():
+            self.index_docs[i] += c
+
+    def _build_index(self, ranked: list[str]) -> None:
+        vocabulary = [] if self.oov_token is None else [self.oov_token]
+        vocabulary.extend(ranked)
+        self.word_index = WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
+        self.index_word = {i: word for word, i in self.word_index.items()}
+        word_index = self.word_index
+        for word, c in self.word_docs.items():
+            self.index_docs[word_index[word]] = c
+
+    # Converting ----------------------------------------------------------------------
+
+    def texts_to_sequences(self, texts: Iterable[Text]) -> list[list[int]]:
+        """Converts each text to a list of word ids.
+
+        Unknown words, and words whose id is `num_words` or more, become the id of
+        `oov_token`, or are dropped if there is none.
+
+        Args:
+            texts: An iterable of str, or of lists of str tokens.
+
+        Returns:
+            One list of ids per text.
+
+        Raises:
+            TypeError: if `texts` is a single str, or an element is not a text.
+            ValueError: if the tokenizer has not been fit.
+        """
+        sequences: list[list[int]] = []
+        with gc_paused():
+            for batch in self._encode(texts):
+                sequences.extend(batch)
+        return sequences
+
+    def texts_to_sequences_generator(self, texts: Iterable[Text]) -> Iterator[list[int]]:
+        """Yields `texts_to_sequences` one text at a time, reading `texts` a batch (4,096
+        texts) ahead."""
+        for batch in self._encode(texts):
+            yield from batch
+
+    def _encode(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
+        texts = _iterate(texts)
+        self._check_fitted()
+        is_sep = self._byte_separators()
+        if is_sep is None:
+            yield from self._encode_python(texts)
+            return
+        table, to_index = self._lookup_table()
+        oov = None if self.oov_token is None else self._oov_index()
+        yield from encode_texts(
+            texts, lower=self.lower, is_sep=is_sep, table=table, to_index=to_index,
+            limit=self.num_words, oov=oov,
+        )  # fmt: skip
+
+    def _lookup_table(self):
+        """The byte-level vocabulary of the fast path, renewed when `word_index` changed."""
+        word_index = self.word_index
+        cached = self._lookup
+        if cached and cached[0] is word_index and cached[1] == word_index.version:
+            return cached[2], cached[3]
+        if not isinstance(word_index, WordIndex):  # replaced by the user: track it from now
+            word_index = self.word_index = WordIndex(word_index)
+        if not all(isinstance(word, str) for word in word_index):
+            raise TypeError("`word_index` must map str words to integer ids.")
+        to_index = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
+        table = word_table(word_index)
+        self._lookup = (word_index, word_index.version, table, to_index)
+        return table, to_index
+
+    def _encode_python(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
+        """The plain-Python path of `texts_to_sequences` (char level, analyzers, ...)."""
+        tokens = self._tokens_function()
+        encode = self._encoder()
+        for position, text in enumerate(texts):
+            yield [encode(tokens(text, position))]
+
+    def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
+        """Converts each sequence of ids back to a text of space-separated words.
+
+        As in the legacy class, ids without a word (padding zeros included) and ids of
+        `num_words` or more become `oov_token` if there is one, and are dropped otherwise.
+
+        Args:
+            sequences: An iterable of sequences of ids (lists, or rows of an array).
+
+        Returns:
+            One str per sequence.
+        """
+        return list(self.sequences_to_texts_generator(sequences))
+
+    def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
+        """Yields `sequences_to_texts` one sequence at a time."""
+        get = self.index_word.get
+        num_words = self.num_words
+        oov_word = None
+        if self.oov_token is not None:
+            oov_word = get(self._oov_index())
+        for seq in sequences:
+            words = []
+            for i in seq:
+                word = get(i)
+                if word is not None and not (num_words and i >= num_words):
+                    words.append(word)
+                elif oov_word is not None:
+                    words.append(oov_word)
+            yield " ".join(words)
+
+    def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
+        """Converts texts to a `(len(texts), width)` float64 bag-of-words matrix.
+
+        Args:
+            texts: An iterable of str, or of lists of str tokens.
+            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
+
+        Returns:
+            The matrix; see `sequences_to_matrix`.
+        """
+        return self.sequences_to_matrix(self.texts_to_sequences(texts), mode=mode)
+
+    def sequences_to_matrix(self, sequences: Sequence[Iterable[int]], mode: str = "binary"):
+        """Converts sequences of ids to a float64 bag-of-words matrix.
+
+        The width is `num_words`, or `len(word_index) + 1`; ids beyond it are ignored.
+        `binary` marks presence, `count` counts, `freq` divides counts by the length of
+        the sequence, and `tfidf` gives `(1 + log(count)) * log(1 + N / (1 + df))` with
+        N documents seen and df the documents holding the id.
+
+        Example:
+
+        >>> Tokenizer(num_words=4).sequences_to_matrix([[1, 3, 3], []], mode="count")
+        array([[0., 1., 0., 2.],
+               [0., 0., 0., 0.]])
+
+        Args:
+            sequences: Sequences of non-negative integer ids.
+            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
+
+        Returns:
+            A `(len(sequences), width)` float64 array.
+
+        Raises:
+            ValueError: if `mode` is unknown, the width is unknown (no `num_words` and
+                no fit), `tfidf` is asked before any fit, or an id is negative.
+            TypeError: if an id is not an integer.
+        """
+        if mode not in MODES:
+            raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
+        if self.num_words:
+            width = self.num_words
+        elif self.word_index:
+            width = len(self.word_index) + 1
+        else:
+            raise ValueError(
+                "Specify a dimension (`num_words` argument), or fit on some text data first."
+            )
+        if mode == "tfidf" and not self.document_count:
+            raise ValueError("Fit the Tokenizer on some data before using tfidf mode.")
+        return bag_of_words(
+            sequences, width, mode, document_count=self.document_count, index_docs=self.index_docs
+        )
+
+    # Helpers -------------------------------------------------------------------------
+
+    def _tokens_function(self) -> Callable[[object, int], Sequence[str]]:
+        """The tokens of one text under the current settings, checking its type."""
+        char_level, lower, analyzer = self.char_level, self.lower, self.analyzer
+        words = None
+        if not char_level and analyzer is None:
+            words = word_splitter(self.filters, lower, self.split)
+
+        def tokens(text: object, position: int) -> Sequence[str]:
+            if isinstance(text, str):
+                if char_level:
+                    return text.lower() if lower else text
+                if words is not None:
+                    return words(text)
+                return list(analyzer(text))
+            if isinstance(text, list) and all(isinstance(token, str) for token in text):
+                return [token.lower() for token in text] if lower else text
+            raise element_error(text, position)
+
+        return tokens
+
+    def _byte_separators(self) -> np.ndarray | None:
+        if self.char_level or self.analyzer is not None or not self._fast:
+            return None
+        return byte_separators(self.filters, self.split)
+
+    def _check_fitted(self) -> None:
+        if not self.word_index and not self.document_count:
+            raise ValueError(
+                "This Tokenizer has no vocabulary yet: call fit_on_texts(texts) first, "
+                "or load a fitted one with Tokenizer.load(path) / tokenizer_from_json."
+            )
+
+    def _oov_index(self) -> int:
+        index = self.word_index.get(self.oov_token)
+        if index is None or index not in self.index_word:
+            raise ValueError(
+                f"oov_token={self.oov_token!r} has no id in word_index. Set `oov_token` "
+                "when creating the Tokenizer, before fit_on_texts, not afterwards."
+            )
+        return index
+
+    def _encoder(self) -> Callable[[Sequence[str]], list[int]]:
+        """Maps a list of tokens to ids under the current vocabulary and settings."""
+        get = self.word_index.get
+        limit = self.num_words
+        if self.oov_token is None:
+            if not limit:
+                return lambda seq: [i for i in map(get, seq) if i is not None]
+            return lambda seq: [i for i in map(get, seq) if i is not None and i < limit]
+        oov = self._oov_index()
+        if not limit:
+            return lambda seq: list(map(get, seq, repeat(oov)))
+        return lambda seq: [i if i < limit else oov for i in map(get, seq, repeat(oov))]
+
+    # Saving --------------------------------------------------------------------------
+
+    def get_config(self) -> dict:
+        """The settings and counts, as the legacy class gave them (counts as JSON strings).
+
+        The `analyzer` function cannot be saved: a warning says so.
+        """
+        if self.analyzer is not None:
+            warnings.warn(
+                "The Tokenizer's `analyzer` is a function and is not saved. Pass it again "
+                "when loading: tokenizer_from_json(json_string, analyzer=...).",
+                stacklevel=2,
+            )
+        return {
+            "num_words": self.num_words,
+            "filters": self.filters,
+            "lower": self.lower,
+            "split": self.split,
+            "char_level": self.char_level,
+            "oov_token": self.oov_token,
+            "document_count": self.document_count,
+            "word_counts": json.dumps(self.word_counts),
+            "word_docs": json.dumps(self.word_docs),
+            "index_docs": json.dumps(self.index_docs),
+            "index_word": json.dumps(self.index_word),
+            "word_index": json.dumps(self.word_index),
+        }
+
+    def to_json(self, **kwargs) -> str:
+        """The tokenizer as a JSON string that `tokenizer_from_json` (ours or the legacy
+        one) reads back. `kwargs` go to `json.dumps`."""
+        return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes `to_json()` to `path` atomically (a crash leaves no partial file).
+
+        Args:
+            path: Path-like. The JSON file to write.
+        """
+        json_string = self.to_json()
+        with atomic_write(path, encoding="utf-8") as f:
+            f.write(json_string)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, analyzer: Analyzer | None = None):
+        """Reads a tokenizer saved by `save` (or a legacy `to_json()` written to a file).
+
+        Args:
+            path: Path-like. The JSON file.
+            analyzer: Optional function to restore, since functions are not saved.
+
+        Returns:
+            The `Tokenizer`.
+
+        Raises:
+            ValueError: if the file is not a tokenizer's JSON; the message names the file.
+        """
+        from kembed.text.serialization import tokenizer_from_json
+
+        with open(path, encoding="utf-8") as f:
+            json_string = f.read()
+        try:
+            return tokenizer_from_json(json_string, analyzer=analyzer)
+        except ValueError as error:
+            raise ValueError(f"{os.fspath(path)}: {error}") from None
+
+
+def _iterate(texts: Iterable[Text]) -> Iterable[Text]:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(
+            f"`texts` must be an iterable of texts, not a single {type(texts).__name__}: "
+            "wrap it in a list, e.g. fit_on_texts([text])."
+        )
+    return texts
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while millions of small lists and dict entries
+    are made (they form no cycles; the collector would rescan them again and again)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ranked(word_counts: dict[str, int]) -> list[str]:
+    """Words by decreasing count, ties in first-appearance order (the legacy ranking)."""
+    return [word for word, _ in sorted(word_counts.items(), key=itemgetter(1), reverse=True)]
+
+
+def _merge(total: dict, counts: dict) -> None:
+    if not total:
+        total.update(counts)
+        return
+    get = total.get
+    for key, c in counts.items():
+        total[key] = get(key, 0) + c
+
+
+def _check_count(value: object, name: str, *, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        allowed = "a non-negative integer" + (" or None" if optional else "")
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}")
+    return int(value)
+
+
+def _check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
+    return bool(value)
