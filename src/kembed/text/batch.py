@@ -99,6 +99,7 @@ class WordTable:
     their token and document counts when `counting`."""
 
     def __init__(self, *, counting: bool, capacity: int = 1 << 12) -> None:
+        capacity = 1 << max(0, capacity - 1).bit_length()  # the table size is a power of 2
         self.counting = counting
         self.table = np.zeros((2 * capacity, 4), dtype=np.int64)
         self.arena = np.empty(8 * capacity, dtype=np.uint8)
@@ -235,15 +236,15 @@ def encode_texts(
         lower: Whether to lower-case them.
         is_sep: The separator bytes.
         table: The vocabulary; it is only read.
-        to_index: The tokenizer id of each word of `table`, -1 for none.
+        to_index: The tokenizer id of each word of `table`, -1 for none, and a last -1
+            for the words the table lacks (id -1).
         limit: Ids of `limit` or more count as unknown (if `limit`).
         oov: The id that replaces unknown words, or `None` to drop them.
     """
     scan = functools.partial(table.scan, is_sep=is_sep, record=True, frozen=True)
     for ids, doc_offset in in_order(scan, _chunks(texts, lower), workers=WORKERS):
         index = to_index[ids]
-        unknown = ids < 0
-        unknown |= index < 0
+        unknown = index < 0
         if limit:
             unknown |= index >= limit
         if oov is None:

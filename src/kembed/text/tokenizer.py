@@ -165,7 +165,7 @@ class Tokenizer:
         # order) and keep the table as the lookup table of texts_to_sequences.
         order = np.argsort(-table.counts, kind="stable")
         self._build_index([words[i] for i in order.tolist()])
-        to_index = np.empty(n, dtype=np.int64)
+        to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
         to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
         self._lookup = (self.word_index, self.word_index.version, table, to_index)
 
@@ -259,6 +259,7 @@ class Tokenizer:
         if not all(isinstance(word, str) for word in word_index):
             raise TypeError("`word_index` must map str words to integer ids.")
         to_index = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
+        to_index = np.append(to_index, -1)  # the last entry is for unknown words (id -1)
         table = word_table(word_index)
         self._lookup = (word_index, word_index.version, table, to_index)
         return table, to_index
