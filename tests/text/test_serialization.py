@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import hypothesis.strategies as st
@@ -85,7 +86,5 @@ def test_load_names_the_file(tmp_path):
     lambda children: st.lists(children) | st.dictionaries(st.text(max_size=5), children),
 ).map(json.dumps)))  # fmt: skip
 def test_arbitrary_input_never_crashes_otherwise(text):
-    try:
+    with contextlib.suppress(ValueError):
         tokenizer_from_json(text)
-    except ValueError:
-        pass

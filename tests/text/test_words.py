@@ -71,7 +71,7 @@ def test_one_hot_is_stable_across_processes():
             text=True,
             check=True,
             env={"PYTHONHASHSEED": seed, "PATH": ""},
-        ).stdout  # fmt: skip
+        ).stdout
         for seed in ("1", "2")
     }
     assert outputs == {str(one_hot("well done good work", 50)) + "\n"}
