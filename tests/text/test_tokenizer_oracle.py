@@ -40,7 +40,7 @@ WORDS = st.sampled_from(
         "é",
         "a\xa0b",
         "\ud800",
-    ]  # fmt: skip
+    ]
 )
 PIECES = st.one_of(WORDS, st.sampled_from(list(" .,!?\t\n-")), st.text(max_size=4))
 TEXT = st.lists(PIECES, max_size=12).map("".join)
