@@ -31,7 +31,7 @@ def read_lines(
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
     >>> _ = path.write_bytes(b"the cat\\r\\n<doc>\\nsat\\x85down")
-    >>> list(read_lines(path, skip_prefix="<"))
+    >>> list(read_lines(path, encoding="latin-1", skip_prefix="<"))
     ['the cat', 'sat\\x85down']
 
     Args:

@@ -1,0 +1,1 @@
+../src/kembed/examples/own_embedding.py

@@ -1,0 +1,70 @@
+"""The `kembed` command line: builds the typer app, one sub-app per command group.
+
+Commands parse their options, call the public API and print what it returns. A
+`KembedError` (or a `ValueError` / `TypeError` about the user's input) becomes one line on
+stderr and exit code 1; `--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kembed.__about__ import __version__
+
+app = typer.Typer(
+    name="kembed",
+    help="Word embeddings on Keras 3, on every backend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kembed {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the models and vectors it saves.")] = Path(
+        "kembed-demo"
+    ),
+    epochs: Annotated[int, typer.Option(min=1, help="Training epochs per model.")] = 50,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    verbose: Annotated[int, typer.Option(min=0, max=2, help="Keras' fit verbosity.")] = 0,
+) -> None:
+    """Run the slide deck's workflows on built-in data and print what they did."""
+    from kembed.examples import own_embedding
+
+    typer.echo(str(own_embedding.run(out_dir=out, epochs=epochs, seed=seed, verbose=verbose)))
+
+
+def main() -> None:
+    """The console script: runs the app, turning data errors into one line on stderr."""
+    from kembed.errors import KembedError
+
+    try:
+        app()
+    except (KembedError, ValueError, TypeError, KeyError, OSError) as error:
+        if _state["debug"]:
+            raise
+        typer.echo(f"Error: {error}", err=True)
+        sys.exit(1)
