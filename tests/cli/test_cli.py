@@ -44,10 +44,18 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", "from kembed.cli import main; main()", "demo",
-         "--out", str(blocker / "sub")],  # fmt: skip
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from kembed.cli import main; main()",
+            "demo",
+            "--out",
+            str(blocker / "sub"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
     assert str(blocker) in result.stderr

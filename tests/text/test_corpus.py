@@ -42,8 +42,11 @@ def test_is_lazy(tmp_path):
     path.write_bytes(b"ok\n\xff bad\n")
     lines = read_lines(path)
     assert next(lines) == "ok"  # nothing read beyond what was asked
-    with pytest.raises(CorpusError, match=r"corpus.txt, line 2: not valid utf-8: byte 0xff at "
-                       r"column 1. Pass the file's encoding"):  # fmt: skip
+    with pytest.raises(
+        CorpusError,
+        match=r"corpus.txt, line 2: not valid utf-8: byte 0xff at "
+        r"column 1. Pass the file's encoding",
+    ):
         next(lines)
 
 

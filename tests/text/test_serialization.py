@@ -81,10 +81,15 @@ def test_load_names_the_file(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children) | st.dictionaries(st.text(max_size=5), children),
-).map(json.dumps)))  # fmt: skip
+@given(
+    st.one_of(
+        st.text(),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+            lambda children: st.lists(children) | st.dictionaries(st.text(max_size=5), children),
+        ).map(json.dumps),
+    )
+)
 def test_arbitrary_input_never_crashes_otherwise(text):
     with contextlib.suppress(ValueError):
         tokenizer_from_json(text)

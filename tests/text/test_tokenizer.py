@@ -93,12 +93,21 @@ def test_sequences_to_texts_round_trip(path):
 
 def test_lower_flag_and_first_appearance_order(path):
     tokenizer = Tokenizer(lower=True)
-    tokenizer.fit_on_texts(["The cat sat on the mat.", "The dog sat on the log.",
-                            "Dog and Cat living Together."])  # fmt: skip
+    tokenizer.fit_on_texts(
+        ["The cat sat on the mat.", "The dog sat on the log.", "Dog and Cat living Together."]
+    )
     assert list(tokenizer.word_counts.items()) == [
-        ("the", 4), ("cat", 2), ("sat", 2), ("on", 2), ("mat", 1), ("dog", 2), ("log", 1),
-        ("and", 1), ("living", 1), ("together", 1),
-    ]  # fmt: skip
+        ("the", 4),
+        ("cat", 2),
+        ("sat", 2),
+        ("on", 2),
+        ("mat", 1),
+        ("dog", 2),
+        ("log", 1),
+        ("and", 1),
+        ("living", 1),
+        ("together", 1),
+    ]
     # Ties keep the order of first appearance.
     assert list(tokenizer.word_index)[:6] == ["the", "cat", "sat", "on", "dog", "mat"]
     tokenizer = Tokenizer(lower=True)
@@ -113,13 +122,28 @@ def test_lower_flag_and_first_appearance_order(path):
 
 def test_char_level(path):
     tokenizer = Tokenizer(lower=True, char_level=True)
-    tokenizer.fit_on_texts(["The cat sat on the mat.", "The dog sat on the log.",
-                            "Dog and Cat living Together."])  # fmt: skip
+    tokenizer.fit_on_texts(
+        ["The cat sat on the mat.", "The dog sat on the log.", "Dog and Cat living Together."]
+    )
     assert list(tokenizer.word_counts.items()) == [
-        ("t", 11), ("h", 5), ("e", 6), (" ", 14), ("c", 2), ("a", 6), ("s", 2), ("o", 6),
-        ("n", 4), ("m", 1), (".", 3), ("d", 3), ("g", 5), ("l", 2), ("i", 2), ("v", 1),
+        ("t", 11),
+        ("h", 5),
+        ("e", 6),
+        (" ", 14),
+        ("c", 2),
+        ("a", 6),
+        ("s", 2),
+        ("o", 6),
+        ("n", 4),
+        ("m", 1),
+        (".", 3),
+        ("d", 3),
+        ("g", 5),
+        ("l", 2),
+        ("i", 2),
+        ("v", 1),
         ("r", 1),
-    ]  # fmt: skip
+    ]
     # keras-preprocessing 1.1.2 (the oracle) applies no filters at the character level;
     # a later, unreleased change did. kembed follows the release.
     tokenizer = Tokenizer(char_level=True, filters="e")
@@ -174,9 +198,20 @@ def test_save_and_load(tmp_path, path):
     tokenizer.save(target)
     assert [p.name for p in tmp_path.iterdir()] == ["tokenizer.json"]  # no temporary left
     restored = Tokenizer.load(target)
-    for name in ("word_counts", "word_docs", "word_index", "index_word", "index_docs",
-                 "document_count", "num_words", "oov_token", "filters", "lower", "split",
-                 "char_level"):  # fmt: skip
+    for name in (
+        "word_counts",
+        "word_docs",
+        "word_index",
+        "index_word",
+        "index_docs",
+        "document_count",
+        "num_words",
+        "oov_token",
+        "filters",
+        "lower",
+        "split",
+        "char_level",
+    ):
         assert getattr(restored, name) == getattr(tokenizer, name), name
     assert restored.texts_to_sequences(TEST) == tokenizer.texts_to_sequences(TEST)
     np.testing.assert_array_equal(

@@ -21,11 +21,19 @@ def test_legacy_cases():
     assert text_to_word_sequence("hello! ? world!") == ["hello", "world"]
     assert text_to_word_sequence("hello!stop?world!", split="stop") == ["hello", "world"]
     assert text_to_word_sequence("ali! veli? kırk dokuz elli") == [
-        "ali", "veli", "kırk", "dokuz", "elli",
-    ]  # fmt: skip
+        "ali",
+        "veli",
+        "kırk",
+        "dokuz",
+        "elli",
+    ]
     assert text_to_word_sequence("ali!stopveli?stopkırkstopdokuzstopelli", split="stop") == [
-        "ali", "veli", "kırk", "dokuz", "elli",
-    ]  # fmt: skip
+        "ali",
+        "veli",
+        "kırk",
+        "dokuz",
+        "elli",
+    ]
 
 
 def test_only_space_splits():

@@ -97,8 +97,11 @@ def subclassed_model(vocab_size: int, max_length: int = MAX_LENGTH) -> keras.Mod
     return model
 
 
-STYLES = {"sequential": sequential_model, "functional": functional_model,
-          "subclassed": subclassed_model}  # fmt: skip
+STYLES = {
+    "sequential": sequential_model,
+    "functional": functional_model,
+    "subclassed": subclassed_model,
+}
 
 
 @dataclasses.dataclass
@@ -137,14 +140,18 @@ class DemoResult:
         for m in self.models:
             lines.append(
                 f"  {m.style:<12}{m.encoding:<11}{m.parameters:>7}{m.loss:>8.3f}"
-                f"{m.accuracy:>10.2f}  {'identical' if m.reloaded_identical else 'DIFFERENT'}"
+                f"{m.accuracy:>10.2f}  {_same(m.reloaded_identical)}"
             )
         lines += [
             "",
             f"  learned embedding saved to {self.embedding_file} and loaded back into a frozen "
-            f"Embedding: predictions {'identical' if self.embedding_reloaded_identical else 'DIFFERENT'}",
+            f"Embedding: predictions {_same(self.embedding_reloaded_identical)}",
         ]
         return "\n".join(lines)
+
+
+def _same(identical: bool) -> str:
+    return "identical" if identical else "DIFFERENT"
 
 
 def run(*, out_dir: str | os.PathLike[str], epochs: int = 50, seed: int = 7, verbose: int = 0):
@@ -158,11 +165,15 @@ def run(*, out_dir: str | os.PathLike[str], epochs: int = 50, seed: int = 7, ver
     tokenizer_sequences = tokenizer.texts_to_sequences(DOCS)
     # Step 2: pad every document to the same length.
     encodings = {
-        "one_hot": (kembed.pad_sequences(one_hot_sequences, maxlen=MAX_LENGTH, padding="post"),
-                    HASH_SPACE),
-        "tokenizer": (kembed.pad_sequences(tokenizer_sequences, maxlen=MAX_LENGTH, padding="post"),
-                      len(tokenizer.word_index) + 1),
-    }  # fmt: skip
+        "one_hot": (
+            kembed.pad_sequences(one_hot_sequences, maxlen=MAX_LENGTH, padding="post"),
+            HASH_SPACE,
+        ),
+        "tokenizer": (
+            kembed.pad_sequences(tokenizer_sequences, maxlen=MAX_LENGTH, padding="post"),
+            len(tokenizer.word_index) + 1,
+        ),
+    }
     results, trained = [], {}
     for style, build in STYLES.items():
         for encoding, (x, vocab_size) in encodings.items():
@@ -175,8 +186,11 @@ def run(*, out_dir: str | os.PathLike[str], epochs: int = 50, seed: int = 7, ver
             model.save(path)
             reloaded = keras.saving.load_model(path, safe_mode=True)
             same = np.array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
-            results.append(ModelResult(style, encoding, model.count_params(), float(loss),
-                                       float(accuracy), bool(same)))  # fmt: skip
+            results.append(
+                ModelResult(
+                    style, encoding, model.count_params(), float(loss), float(accuracy), bool(same)
+                )
+            )
             trained[style, encoding] = model
     # The learned embedding, saved with its vocabulary and reused in another model.
     model = trained["functional", "tokenizer"]

@@ -144,9 +144,21 @@ class WordTable:
         first = 0
         while first < len(starts):
             first = scan_segments(
-                buf, starts, ends, is_text, seg_doc, first, is_sep,
-                self.table, self.arena, state, ids, seg_tok, self.stats, frozen,
-            )  # fmt: skip
+                buf,
+                starts,
+                ends,
+                is_text,
+                seg_doc,
+                first,
+                is_sep,
+                self.table,
+                self.arena,
+                state,
+                ids,
+                seg_tok,
+                self.stats,
+                frozen,
+            )
             if first < len(starts):
                 size = int(ends[first] - starts[first])
                 self._grow((size + 1) // 2 if is_text[first] else 1, size)

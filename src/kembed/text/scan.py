@@ -56,9 +56,21 @@ def rehash(old, new):
 
 @njit(cache=True, nogil=True)
 def scan_segments(
-    buf, seg_start, seg_end, seg_is_text, seg_doc, first, is_sep,
-    table, arena, state, ids, seg_tok, stats, frozen,
-):  # fmt: skip
+    buf,
+    seg_start,
+    seg_end,
+    seg_is_text,
+    seg_doc,
+    first,
+    is_sep,
+    table,
+    arena,
+    state,
+    ids,
+    seg_tok,
+    stats,
+    frozen,
+):
     """Splits segments of `buf` into words, interns them and records or counts them.
 
     A text segment yields its maximal runs of non-separator bytes (`is_sep[byte]`); any

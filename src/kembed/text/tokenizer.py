@@ -244,9 +244,14 @@ class Tokenizer:
         table, to_index = self._lookup_table()
         oov = None if self.oov_token is None else self._oov_index()
         yield from encode_texts(
-            texts, lower=self.lower, is_sep=is_sep, table=table, to_index=to_index,
-            limit=self.num_words, oov=oov,
-        )  # fmt: skip
+            texts,
+            lower=self.lower,
+            is_sep=is_sep,
+            table=table,
+            to_index=to_index,
+            limit=self.num_words,
+            oov=oov,
+        )
 
     def _lookup_table(self):
         """The byte-level vocabulary of the fast path, renewed when `word_index` changed."""
