@@ -19,7 +19,7 @@ TEST = ["This text has some unknown words"]
 @pytest.fixture(params=[True, False], ids=["fast", "python"])
 def path(request, monkeypatch):
     """Runs a test on the numba fast path and on the plain-Python path."""
-    monkeypatch.setattr(Tokenizer, "_fast", request.param)
+    monkeypatch.setattr(Tokenizer, "_fast", request.param)  # force one path
     return request.param
 
 
@@ -342,3 +342,19 @@ def test_bad_sequences_for_matrix():
     np.testing.assert_array_equal(
         tokenizer.sequences_to_matrix(np.array([[0, 1, 9]]), mode="count"), [[1, 1, 0, 0, 0]]
     )
+
+
+def test_small_lists_do_not_load_the_kernel():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kembed.text import Tokenizer\n"
+        "t = Tokenizer(); t.fit_on_texts(['a b'] * 100); t.texts_to_sequences(['a'])\n"
+        "print('numba' in sys.modules)\n"
+        "t = Tokenizer(); t.fit_on_texts(iter(['a b'] * 100))\n"  # a stream: fast path
+        "print('numba' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True"], result.stderr

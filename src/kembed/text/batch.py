@@ -20,7 +20,6 @@ from operator import methodcaller
 
 import numpy as np
 
-from kembed.text.scan import ID, LENGTH, START, rehash, scan_segments
 from kembed.text.words import element_error
 
 BATCH_TEXTS = 4096
@@ -28,6 +27,22 @@ BATCH_TEXTS = 4096
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 _ENCODING = ("utf-8", "surrogatepass")
 _encode = methodcaller("encode", *_ENCODING)
+
+
+# The layout of a hash-table row (see kembed.text.scan, imported only when first used).
+ID, HASH, START, LENGTH = 0, 1, 2, 3
+_kernel = {}
+
+
+def kernel_loaded() -> bool:
+    """Whether the numba kernel has run in this process (its first call loads it)."""
+    return "loaded" in _kernel
+
+
+def _scan():
+    from kembed.text import scan
+
+    return scan
 
 
 @functools.lru_cache(maxsize=32)
@@ -143,7 +158,7 @@ class WordTable:
         state[2] = 0
         first = 0
         while first < len(starts):
-            first = scan_segments(
+            first = _scan().scan_segments(
                 buf,
                 starts,
                 ends,
@@ -162,6 +177,7 @@ class WordTable:
             if first < len(starts):
                 size = int(ends[first] - starts[first])
                 self._grow((size + 1) // 2 if is_text[first] else 1, size)
+        _kernel["loaded"] = True
         if record:
             return ids[: state[2]], seg_tok[doc_segments]
         return None
@@ -173,7 +189,7 @@ class WordTable:
             while n_words + words > capacity:
                 capacity *= 2
             table = np.zeros((2 * capacity, 4), dtype=np.int64)
-            rehash(self.table, table)
+            _scan().rehash(self.table, table)
             self.table = table
             if self.counting:
                 stats = np.zeros((capacity, 3), dtype=np.int64)
@@ -237,6 +253,7 @@ def encode_texts(
     is_sep: np.ndarray,
     table: WordTable,
     to_index: np.ndarray,
+    ints: np.ndarray,
     limit: int | None,
     oov: int | None,
 ) -> Iterator[list[list[int]]]:
@@ -250,6 +267,9 @@ def encode_texts(
         table: The vocabulary; it is only read.
         to_index: The tokenizer id of each word of `table`, -1 for none, and a last -1
             for the words the table lacks (id -1).
+        ints: An object array of the Python ints `0 .. max id`, so that the lists hold
+            references to them (8 bytes a token, as in the legacy class) instead of a new
+            int object each (36 bytes).
         limit: Ids of `limit` or more count as unknown (if `limit`).
         oov: The id that replaces unknown words, or `None` to drop them.
     """
@@ -264,7 +284,7 @@ def encode_texts(
             index, doc_offset = index[~unknown], kept[doc_offset]
         else:
             index[unknown] = oov
-        flat = index.tolist()
+        flat = ints[index].tolist()  # shared int objects, not one new int per token
         bounds = doc_offset.tolist()
         yield [flat[a:b] for a, b in pairwise(bounds)]
 

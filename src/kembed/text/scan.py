@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from kembed.text.batch import HASH, ID, LENGTH, START
+
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
-ID, HASH, START, LENGTH = 0, 1, 2, 3
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -23,17 +23,17 @@ from operator import itemgetter
 import numpy as np
 
 from kembed._io import atomic_write
-from kembed.text.batch import (
-    WordIndex,
-    byte_separators,
-    count_texts,
-    encode_texts,
-    word_table,
-)
+from kembed.text import batch
+from kembed.text.batch import WordIndex, byte_separators, count_texts, encode_texts, word_table
 from kembed.text.matrix import MODES, bag_of_words
 from kembed.text.words import DEFAULT_FILTERS, Analyzer, element_error, word_splitter
 
 Text = str | list[str]
+
+
+# Below this many characters in a list of texts, the plain-Python path is faster than
+# loading the compiled kernel (see `Tokenizer._byte_separators`).
+SMALL_INPUT = 4_000_000
 
 
 class Tokenizer:
@@ -81,8 +81,9 @@ class Tokenizer:
         index_docs: id -> number of documents holding it.
     """
 
-    # The numba fast path; the tests switch it off to check the plain-Python path.
-    _fast = True
+    # The numba fast path: None chooses by input size, True / False force it (the tests
+    # check both paths).
+    _fast: bool | None = None
 
     def __init__(
         self,
@@ -116,7 +117,7 @@ class Tokenizer:
         self.index_docs: defaultdict[int, int] = defaultdict(int)
         self.word_index: dict[str, int] = WordIndex()
         self.index_word: dict[int, str] = {}
-        self._lookup = None  # (word_index, its version, WordTable, ids): see _lookup_table
+        self._lookup: _Lookup | None = None  # see _lookup_table
 
     def __repr__(self) -> str:
         return (
@@ -139,7 +140,7 @@ class Tokenizer:
         Raises:
             TypeError: if `texts` is a single str, or an element is not a text.
         """
-        is_sep = self._byte_separators()
+        is_sep = self._byte_separators(texts)
         if is_sep is None:
             counts, docs, n_docs = self._count_texts(_iterate(texts))
             self.document_count += n_docs
@@ -167,7 +168,8 @@ class Tokenizer:
         self._build_index([words[i] for i in order.tolist()])
         to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
         to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
-        self._lookup = (self.word_index, self.word_index.version, table, to_index)
+        table.stats = table.stats[:0]  # the counts are copied out; keep only the words
+        self._lookup = _Lookup(self.word_index, self.word_index.version, table, to_index)
 
     def _count_texts(self, texts: Iterable[Text]) -> tuple[Counter, Counter, int]:
         """The plain-Python path of `fit_on_texts` (char level, analyzers, other splits)."""
@@ -231,43 +233,43 @@ class Tokenizer:
     def texts_to_sequences_generator(self, texts: Iterable[Text]) -> Iterator[list[int]]:
         """Yields `texts_to_sequences` one text at a time, reading `texts` a batch (4,096
         texts) ahead."""
-        for batch in self._encode(texts):
-            yield from batch
+        for sequences in self._encode(texts):
+            yield from sequences
 
     def _encode(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
         texts = _iterate(texts)
         self._check_fitted()
-        is_sep = self._byte_separators()
+        is_sep = self._byte_separators(texts)
         if is_sep is None:
             yield from self._encode_python(texts)
             return
-        table, to_index = self._lookup_table()
+        lookup = self._lookup_table()
         oov = None if self.oov_token is None else self._oov_index()
         yield from encode_texts(
             texts,
             lower=self.lower,
             is_sep=is_sep,
-            table=table,
-            to_index=to_index,
+            table=lookup.table,
+            to_index=lookup.to_index,
+            ints=lookup.ints(oov),
             limit=self.num_words,
             oov=oov,
         )
 
-    def _lookup_table(self):
+    def _lookup_table(self) -> _Lookup:
         """The byte-level vocabulary of the fast path, renewed when `word_index` changed."""
         word_index = self.word_index
         cached = self._lookup
-        if cached and cached[0] is word_index and cached[1] == word_index.version:
-            return cached[2], cached[3]
+        if cached and cached.word_index is word_index and cached.version == word_index.version:
+            return cached
         if not isinstance(word_index, WordIndex):  # replaced by the user: track it from now
             word_index = self.word_index = WordIndex(word_index)
         if not all(isinstance(word, str) for word in word_index):
             raise TypeError("`word_index` must map str words to integer ids.")
         to_index = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
         to_index = np.append(to_index, -1)  # the last entry is for unknown words (id -1)
-        table = word_table(word_index)
-        self._lookup = (word_index, word_index.version, table, to_index)
-        return table, to_index
+        self._lookup = _Lookup(word_index, word_index.version, word_table(word_index), to_index)
+        return self._lookup
 
     def _encode_python(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
         """The plain-Python path of `texts_to_sequences` (char level, analyzers, ...)."""
@@ -383,10 +385,25 @@ class Tokenizer:
 
         return tokens
 
-    def _byte_separators(self) -> np.ndarray | None:
-        if self.char_level or self.analyzer is not None or not self._fast:
+    def _byte_separators(self, texts: Iterable[Text]) -> np.ndarray | None:
+        """The separator bytes if the numba fast path applies to `texts`, else `None`.
+
+        The fast path needs word splitting by ASCII bytes. Its first use in a process
+        loads the compiled kernel (about 0.3 s and 60 MiB), so a small list of texts
+        takes the plain-Python path until the kernel is loaded; streams take the fast path.
+        """
+        if self.char_level or self.analyzer is not None or self._fast is False:
             return None
-        return byte_separators(self.filters, self.split)
+        is_sep = byte_separators(self.filters, self.split)
+        if is_sep is None or self._fast or batch.kernel_loaded():
+            return is_sep
+        if isinstance(texts, (list, tuple)):
+            try:
+                if sum(map(len, texts)) < SMALL_INPUT:
+                    return None
+            except TypeError:  # a non-text element: the Python path names it
+                return None
+        return is_sep
 
     def _check_fitted(self) -> None:
         if not self.word_index and not self.document_count:
@@ -491,6 +508,24 @@ def _iterate(texts: Iterable[Text]) -> Iterable[Text]:
             "wrap it in a list, e.g. fit_on_texts([text])."
         )
     return texts
+
+
+class _Lookup:
+    """The fast path's view of a `word_index`: its words in a `WordTable`, the id of each
+    table word (`to_index`), and the Python ints the output lists share."""
+
+    def __init__(self, word_index: WordIndex, version: int, table, to_index: np.ndarray):
+        self.word_index = word_index
+        self.version = version
+        self.table = table
+        self.to_index = to_index
+        self._ints = np.zeros(0, dtype=object)
+
+    def ints(self, oov: int | None) -> np.ndarray:
+        top = max(int(self.to_index.max(initial=0)), oov or 0) + 1
+        if self._ints.shape[0] < top:
+            self._ints = np.arange(top).astype(object)
+        return self._ints
 
 
 @contextlib.contextmanager

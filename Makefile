@@ -1,0 +1,41 @@
+# The two commands of the README. Each creates .venv and installs what it needs from the
+# package registries, so they work on a fresh machine; CI runs `make test` (.ci/run).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# kembed alone (JAX backend).
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# kembed, its test tools and the PyTorch backend. torch is pinned first, by itself, so
+# that pip takes the CPU build that this machine keeps on disk.
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[test,torch]"
+	touch $@
+
+demo: $(VENV)/.demo-installed
+	$(BIN)/kembed demo
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on JAX (the default backend), then every Keras-facing test on PyTorch.
+test: lint
+	KERAS_BACKEND=jax $(BIN)/python -m pytest
+	KERAS_BACKEND=torch $(BIN)/python -m pytest -m keras
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python benchmarks/tokenizer.py
+
+clean:
+	rm -rf $(VENV) kembed-demo .pytest_cache .ruff_cache .hypothesis
