@@ -168,7 +168,7 @@ class Tokenizer:
         self._build_index([words[i] for i in order.tolist()])
         to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
         to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
-        table.stats = table.stats[:0]  # the counts are copied out; keep only the words
+        table.stats = np.zeros((0, 3), dtype=np.int64)  # counts copied out: free them
         self._lookup = _Lookup(self.word_index, self.word_index.version, table, to_index)
 
     def _count_texts(self, texts: Iterable[Text]) -> tuple[Counter, Counter, int]:
@@ -524,7 +524,12 @@ class _Lookup:
     def ints(self, oov: int | None) -> np.ndarray:
         top = max(int(self.to_index.max(initial=0)), oov or 0) + 1
         if self._ints.shape[0] < top:
-            self._ints = np.arange(top).astype(object)
+            ints = np.arange(top).astype(object)
+            # Reuse word_index's own int objects where there are some, as the legacy
+            # class's lists did.
+            values = [i for i in self.word_index.values() if i >= 0]
+            ints[np.array(values, dtype=np.int64)] = values
+            self._ints = ints
         return self._ints
 
 
