@@ -6,8 +6,9 @@ import hypothesis.strategies as st
 import numpy as np
 from hypothesis import given, settings
 
-from kembed.text.batch import WordIndex, WordTable, _chunks, byte_separators
+from kembed.text.batch import WordIndex, byte_separators
 from kembed.text.words import DEFAULT_FILTERS, text_to_word_sequence
+from kembed.text.wordtable import WordTable, chunks
 
 IS_SEP = byte_separators(DEFAULT_FILTERS, " ")
 
@@ -16,7 +17,7 @@ IS_SEP = byte_separators(DEFAULT_FILTERS, " ")
 @given(st.lists(st.text(max_size=40), max_size=30), st.integers(1, 64))
 def test_word_table_matches_a_dict(texts, capacity):
     table = WordTable(counting=True, capacity=capacity)  # tiny: forces regrowth
-    for chunk in _chunks(texts, lower=True):
+    for chunk in chunks(texts, lower=True):
         table.scan(chunk, IS_SEP, record=False)
     counts: dict[str, int] = {}
     docs: dict[str, int] = {}
@@ -35,9 +36,9 @@ def test_word_table_matches_a_dict(texts, capacity):
 
 def test_frozen_lookup_adds_nothing():
     table = WordTable(counting=False)
-    (chunk,) = _chunks(["a b c"], lower=False)
+    (chunk,) = chunks(["a b c"], lower=False)
     table.scan(chunk, IS_SEP, record=True)
-    (chunk,) = _chunks(["c x a", "", "y"], lower=False)
+    (chunk,) = chunks(["c x a", "", "y"], lower=False)
     ids, offsets = table.scan(chunk, IS_SEP, record=True, frozen=True)
     assert ids.tolist() == [2, -1, 0, -1] and offsets.tolist() == [0, 3, 3, 4]
     assert len(table) == 3

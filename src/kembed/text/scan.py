@@ -1,7 +1,7 @@
 """The numba kernel of the Tokenizer's fast path: one pass over UTF-8 bytes that splits
 words, interns them in a hash table and counts them. Nothing else lives here.
 
-The kernels work on numpy arrays only. The Python side (`kembed.text.batch`) prepares the
+The kernels work on numpy arrays only. The Python side (`kembed.text.wordtable`) prepares the
 bytes, grows the arrays and turns the results back into Python objects; the tests check
 the fast path against the plain-Python Tokenizer path on random input.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from kembed.text.batch import HASH, ID, LENGTH, START
+from kembed.text.wordtable import HASH, ID, LENGTH, START
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)

@@ -2,38 +2,36 @@
 
 Keras 3 removed `keras.preprocessing.text.Tokenizer`. This class reproduces the public
 behaviour of keras-preprocessing 1.1.2 (its attributes, its ordering of ties, its treatment
-of `num_words` and `oov_token`, its JSON) with the per-word Python loops replaced by C-level
-builtins (`Counter`, `map`, `str.translate`) and numpy. It differs from the legacy class
-only where the legacy class silently did the wrong thing with bad input; each such case
-raises a clear error instead (see the class docstring). No Keras here.
+of `num_words` and `oov_token`, its JSON). The work is done by a numba kernel over UTF-8
+bytes (`batch`, `wordtable`, `scan`) or, where that does not apply, by C-level builtins
+(`plain`). It differs from the legacy class only where the legacy class silently did the
+wrong thing with bad input, raising a clear error instead. No Keras here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
-from operator import itemgetter
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from kembed._io import atomic_write
-from kembed.text import batch
-from kembed.text.batch import WordIndex, byte_separators, count_texts, encode_texts, word_table
+from kembed.text import plain
+from kembed.text.batch import (
+    Lookup,
+    WordIndex,
+    count_texts,
+    encode_texts,
+    fast_path_separators,
+    gc_paused,
+)
 from kembed.text.matrix import MODES, bag_of_words
-from kembed.text.words import DEFAULT_FILTERS, Analyzer, element_error, word_splitter
+from kembed.text.words import DEFAULT_FILTERS, Analyzer, check_bool, check_count, word_splitter
 
 Text = str | list[str]
-
-
-# Below this many characters in a list of texts, the plain-Python path is faster than
-# loading the compiled kernel (see `Tokenizer._byte_separators`).
-SMALL_INPUT = 4_000_000
 
 
 class Tokenizer:
@@ -44,12 +42,9 @@ class Tokenizer:
     (0 is left for padding) and follow word frequency, ties in order of first appearance;
     `oov_token`, if given, takes id 1.
 
-    Differences from the legacy class, all on input it mishandled:
-    a non-text element raises `TypeError` naming its position (the legacy class failed
-    deep inside or, for a bare str, silently treated each character as a document);
-    converting texts before any fit raises `ValueError` (the legacy class returned empty
-    sequences); negative or non-integer ids in `sequences_to_matrix` raise (the legacy
-    class wrote them into the last column). Arguments after `num_words` are keyword-only.
+    It differs only on input the legacy class mishandled (non-text elements, a bare str,
+    converting before any fit, negative ids: clear errors here; see the README), and
+    arguments after `num_words` are keyword-only.
 
     Example:
 
@@ -97,12 +92,12 @@ class Tokenizer:
         analyzer: Analyzer | None = None,
         document_count: int = 0,
     ):
-        self.num_words = _check_count(num_words, "num_words", optional=True)
+        self.num_words = check_count(num_words, "num_words", optional=True)
         word_splitter(filters, lower, split)  # validates filters and split
         self.filters = filters if isinstance(filters, str) else "".join(filters)
-        self.lower = _check_bool(lower, "lower")
+        self.lower = check_bool(lower, "lower")
         self.split = split
-        self.char_level = _check_bool(char_level, "char_level")
+        self.char_level = check_bool(char_level, "char_level")
         if oov_token is not None and not isinstance(oov_token, str):
             raise TypeError(
                 f"`oov_token` must be a str or None. Received: oov_token={oov_token!r}"
@@ -111,13 +106,13 @@ class Tokenizer:
         if analyzer is not None and not callable(analyzer):
             raise TypeError(f"`analyzer` must be a function or None. Received: {analyzer!r}")
         self.analyzer = analyzer
-        self.document_count = _check_count(document_count, "document_count")
+        self.document_count = check_count(document_count, "document_count")
         self.word_counts: dict[str, int] = {}
         self.word_docs: defaultdict[str, int] = defaultdict(int)
         self.index_docs: defaultdict[int, int] = defaultdict(int)
         self.word_index: dict[str, int] = WordIndex()
         self.index_word: dict[int, str] = {}
-        self._lookup: _Lookup | None = None  # see _lookup_table
+        self._lookup: Lookup | None = None  # see _lookup_table
 
     def __repr__(self) -> str:
         return (
@@ -142,25 +137,27 @@ class Tokenizer:
         """
         is_sep = self._byte_separators(texts)
         if is_sep is None:
-            counts, docs, n_docs = self._count_texts(_iterate(texts))
+            counts, docs, n_docs = plain.count_texts(
+                plain.check_texts(texts), self._tokens_function()
+            )
             self.document_count += n_docs
-            _merge(self.word_counts, counts)
-            _merge(self.word_docs, docs)
-            self._build_index(_ranked(self.word_counts))
+            plain.merge_counts(self.word_counts, counts)
+            plain.merge_counts(self.word_docs, docs)
+            self._build_index(plain.ranked(self.word_counts))
             return
         with gc_paused():
             self._fit_fast(texts, is_sep)
 
     def _fit_fast(self, texts: Iterable[Text], is_sep: np.ndarray) -> None:
-        table = count_texts(_iterate(texts), lower=self.lower, is_sep=is_sep)
+        table = count_texts(plain.check_texts(texts), lower=self.lower, is_sep=is_sep)
         n = len(table)
         words = table.words(0, n)
         fresh = not self.word_counts
         self.document_count += table.n_docs
-        _merge(self.word_counts, dict(zip(words, table.counts.tolist(), strict=True)))
-        _merge(self.word_docs, dict(zip(words, table.docs.tolist(), strict=True)))
+        plain.merge_counts(self.word_counts, dict(zip(words, table.counts.tolist(), strict=True)))
+        plain.merge_counts(self.word_docs, dict(zip(words, table.docs.tolist(), strict=True)))
         if not fresh:
-            self._build_index(_ranked(self.word_counts))
+            self._build_index(plain.ranked(self.word_counts))
             return
         # A first fit: rank with numpy (stable, so ties keep their first-appearance
         # order) and keep the table as the lookup table of texts_to_sequences.
@@ -169,19 +166,7 @@ class Tokenizer:
         to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
         to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
         table.stats = np.zeros((0, 3), dtype=np.int64)  # counts copied out: free them
-        self._lookup = _Lookup(self.word_index, self.word_index.version, table, to_index)
-
-    def _count_texts(self, texts: Iterable[Text]) -> tuple[Counter, Counter, int]:
-        """The plain-Python path of `fit_on_texts` (char level, analyzers, other splits)."""
-        tokens = self._tokens_function()
-        counts: Counter[str] = Counter()
-        docs: Counter[str] = Counter()
-        n = 0
-        for n, text in enumerate(texts, 1):
-            seq = tokens(text, n - 1)
-            counts.update(seq)
-            docs.update(set(seq))
-        return counts, docs, n
+        self._lookup = Lookup(self.word_index, table, to_index)
 
     def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
         """Counts, for each id, the sequences holding it (for `tfidf` without texts).
@@ -237,11 +222,13 @@ class Tokenizer:
             yield from sequences
 
     def _encode(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
-        texts = _iterate(texts)
+        texts = plain.check_texts(texts)
         self._check_fitted()
         is_sep = self._byte_separators(texts)
         if is_sep is None:
-            yield from self._encode_python(texts)
+            oov = None if self.oov_token is None else self._oov_index()
+            encode = plain.encoder(self.word_index, self.num_words, oov)
+            yield from plain.encode_texts(texts, self._tokens_function(), encode)
             return
         lookup = self._lookup_table()
         oov = None if self.oov_token is None else self._oov_index()
@@ -256,27 +243,13 @@ class Tokenizer:
             oov=oov,
         )
 
-    def _lookup_table(self) -> _Lookup:
+    def _lookup_table(self) -> Lookup:
         """The byte-level vocabulary of the fast path, renewed when `word_index` changed."""
-        word_index = self.word_index
-        cached = self._lookup
-        if cached and cached.word_index is word_index and cached.version == word_index.version:
-            return cached
-        if not isinstance(word_index, WordIndex):  # replaced by the user: track it from now
-            word_index = self.word_index = WordIndex(word_index)
-        if not all(isinstance(word, str) for word in word_index):
-            raise TypeError("`word_index` must map str words to integer ids.")
-        to_index = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
-        to_index = np.append(to_index, -1)  # the last entry is for unknown words (id -1)
-        self._lookup = _Lookup(word_index, word_index.version, word_table(word_index), to_index)
+        if self._lookup is None or not self._lookup.is_current(self.word_index):
+            if not isinstance(self.word_index, WordIndex):  # replaced: track it from now on
+                self.word_index = WordIndex(self.word_index)
+            self._lookup = Lookup.of(self.word_index)
         return self._lookup
-
-    def _encode_python(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
-        """The plain-Python path of `texts_to_sequences` (char level, analyzers, ...)."""
-        tokens = self._tokens_function()
-        encode = self._encoder()
-        for position, text in enumerate(texts):
-            yield [encode(tokens(text, position))]
 
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
         """Converts each sequence of ids back to a text of space-separated words.
@@ -365,45 +338,20 @@ class Tokenizer:
 
     # Helpers -------------------------------------------------------------------------
 
-    def _tokens_function(self) -> Callable[[object, int], Sequence[str]]:
-        """The tokens of one text under the current settings, checking its type."""
-        char_level, lower, analyzer = self.char_level, self.lower, self.analyzer
-        words = None
-        if not char_level and analyzer is None:
-            words = word_splitter(self.filters, lower, self.split)
-
-        def tokens(text: object, position: int) -> Sequence[str]:
-            if isinstance(text, str):
-                if char_level:
-                    return text.lower() if lower else text
-                if words is not None:
-                    return words(text)
-                return list(analyzer(text))
-            if isinstance(text, list) and all(isinstance(token, str) for token in text):
-                return [token.lower() for token in text] if lower else text
-            raise element_error(text, position)
-
-        return tokens
+    def _tokens_function(self) -> plain.Tokens:
+        return plain.tokens_function(
+            char_level=self.char_level,
+            lower=self.lower,
+            analyzer=self.analyzer,
+            filters=self.filters,
+            split=self.split,
+        )
 
     def _byte_separators(self, texts: Iterable[Text]) -> np.ndarray | None:
-        """The separator bytes if the numba fast path applies to `texts`, else `None`.
-
-        The fast path needs word splitting by ASCII bytes. Its first use in a process
-        loads the compiled kernel (about 0.3 s and 60 MiB), so a small list of texts
-        takes the plain-Python path until the kernel is loaded; streams take the fast path.
-        """
+        """The separator bytes if the numba fast path is used for `texts`, else `None`."""
         if self.char_level or self.analyzer is not None or self._fast is False:
             return None
-        is_sep = byte_separators(self.filters, self.split)
-        if is_sep is None or self._fast or batch.kernel_loaded():
-            return is_sep
-        if isinstance(texts, (list, tuple)):
-            try:
-                if sum(map(len, texts)) < SMALL_INPUT:
-                    return None
-            except TypeError:  # a non-text element: the Python path names it
-                return None
-        return is_sep
+        return fast_path_separators(self.filters, self.split, texts, force=bool(self._fast))
 
     def _check_fitted(self) -> None:
         if not self.word_index and not self.document_count:
@@ -420,19 +368,6 @@ class Tokenizer:
                 "when creating the Tokenizer, before fit_on_texts, not afterwards."
             )
         return index
-
-    def _encoder(self) -> Callable[[Sequence[str]], list[int]]:
-        """Maps a list of tokens to ids under the current vocabulary and settings."""
-        get = self.word_index.get
-        limit = self.num_words
-        if self.oov_token is None:
-            if not limit:
-                return lambda seq: [i for i in map(get, seq) if i is not None]
-            return lambda seq: [i for i in map(get, seq) if i is not None and i < limit]
-        oov = self._oov_index()
-        if not limit:
-            return lambda seq: list(map(get, seq, repeat(oov)))
-        return lambda seq: [i if i < limit else oov for i in map(get, seq, repeat(oov))]
 
     # Saving --------------------------------------------------------------------------
 
@@ -499,77 +434,3 @@ class Tokenizer:
             return tokenizer_from_json(json_string, analyzer=analyzer)
         except ValueError as error:
             raise ValueError(f"{os.fspath(path)}: {error}") from None
-
-
-def _iterate(texts: Iterable[Text]) -> Iterable[Text]:
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(
-            f"`texts` must be an iterable of texts, not a single {type(texts).__name__}: "
-            "wrap it in a list, e.g. fit_on_texts([text])."
-        )
-    return texts
-
-
-class _Lookup:
-    """The fast path's view of a `word_index`: its words in a `WordTable`, the id of each
-    table word (`to_index`), and the Python ints the output lists share."""
-
-    def __init__(self, word_index: WordIndex, version: int, table, to_index: np.ndarray):
-        self.word_index = word_index
-        self.version = version
-        self.table = table
-        self.to_index = to_index
-        self._ints = np.zeros(0, dtype=object)
-
-    def ints(self, oov: int | None) -> np.ndarray:
-        top = max(int(self.to_index.max(initial=0)), oov or 0) + 1
-        if self._ints.shape[0] < top:
-            ints = np.arange(top).astype(object)
-            # Reuse word_index's own int objects where there are some, as the legacy
-            # class's lists did.
-            values = [i for i in self.word_index.values() if i >= 0]
-            ints[np.array(values, dtype=np.int64)] = values
-            self._ints = ints
-        return self._ints
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pauses the cyclic garbage collector while millions of small lists and dict entries
-    are made (they form no cycles; the collector would rescan them again and again)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _ranked(word_counts: dict[str, int]) -> list[str]:
-    """Words by decreasing count, ties in first-appearance order (the legacy ranking)."""
-    return [word for word, _ in sorted(word_counts.items(), key=itemgetter(1), reverse=True)]
-
-
-def _merge(total: dict, counts: dict) -> None:
-    if not total:
-        total.update(counts)
-        return
-    get = total.get
-    for key, c in counts.items():
-        total[key] = get(key, 0) + c
-
-
-def _check_count(value: object, name: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        allowed = "a non-negative integer" + (" or None" if optional else "")
-        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}")
-    return int(value)
-
-
-def _check_bool(value: object, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
-    return bool(value)

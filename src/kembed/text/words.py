@@ -13,6 +13,8 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 
 Analyzer = Callable[[str], Iterable[str]]
@@ -236,3 +238,18 @@ def one_hot(
         split=split,
         analyzer=analyzer,
     )
+
+
+def check_count(value: object, name: str, *, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        allowed = "a non-negative integer" + (" or None" if optional else "")
+        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
+    return bool(value)

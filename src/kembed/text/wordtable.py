@@ -1,0 +1,191 @@
+"""The word table of the Tokenizer's fast path: distinct words as UTF-8 bytes in a
+growing hash table, filled from batches of texts by the numba kernel (`kembed.text.scan`).
+
+Texts are lower-cased with `str.lower` (as the legacy Tokenizer did), encoded to UTF-8 and
+joined into one buffer per batch of 4,096; the kernel splits, interns and counts in one
+pass. numba is imported on the first scan only. No Keras here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice, repeat
+from operator import methodcaller
+
+import numpy as np
+
+from kembed.text.words import element_error
+
+BATCH_TEXTS = 4096
+_ENCODING = ("utf-8", "surrogatepass")
+encode_utf8 = methodcaller("encode", *_ENCODING)
+
+
+# The layout of a hash-table row (see kembed.text.scan, imported only when first used).
+ID, HASH, START, LENGTH = 0, 1, 2, 3
+_kernel = {}
+
+
+def kernel_loaded() -> bool:
+    """Whether the numba kernel has run in this process (its first call loads it)."""
+    return "loaded" in _kernel
+
+
+def _scan():
+    from kembed.text import scan
+
+    return scan
+
+
+class Chunk:
+    """Texts as one byte buffer cut into segments: one per text, one per given token."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.is_text: list[bool] = []
+        self.doc_segments: list[int] = [0]
+
+    def add_texts(self, texts: list[bytes]) -> None:
+        first = len(self.parts)
+        self.parts.extend(texts)
+        self.is_text.extend(repeat(True, len(texts)))
+        self.doc_segments.extend(range(first + 1, first + len(texts) + 1))
+
+    def add_tokens(self, tokens: list[bytes]) -> None:
+        self.parts.extend(tokens)
+        self.is_text.extend(repeat(False, len(tokens)))
+        self.doc_segments.append(len(self.parts))
+
+    def arrays(self, first_doc: int):
+        """The buffer; each segment's start, end, kind and document; each text's first
+        segment."""
+        buf = np.frombuffer(b"".join(self.parts), dtype=np.uint8)
+        sizes = np.fromiter(map(len, self.parts), dtype=np.int64, count=len(self.parts))
+        ends = np.cumsum(sizes)
+        doc_segments = np.array(self.doc_segments, dtype=np.int64)
+        docs = np.repeat(
+            np.arange(first_doc, first_doc + len(doc_segments) - 1), np.diff(doc_segments)
+        )
+        is_text = np.array(self.is_text, dtype=np.bool_)
+        return buf, ends - sizes, ends, is_text, docs, doc_segments
+
+
+def chunks(texts: Iterable, lower: bool) -> Iterator[Chunk]:
+    texts = iter(texts)
+    position = 0
+    while batch := list(islice(texts, BATCH_TEXTS)):
+        chunk = Chunk()
+        if set(map(type, batch)) == {str}:
+            # The common case, with no Python-level loop: a whole batch of plain texts.
+            chunk.add_texts(list(map(encode_utf8, map(str.lower, batch) if lower else batch)))
+        else:
+            for offset, text in enumerate(batch):
+                if isinstance(text, str):
+                    chunk.add_texts([encode_utf8(text.lower() if lower else text)])
+                elif isinstance(text, list) and all(isinstance(token, str) for token in text):
+                    chunk.add_tokens([encode_utf8(t.lower() if lower else t) for t in text])
+                else:
+                    raise element_error(text, position + offset)
+        position += len(batch)
+        yield chunk
+
+
+class WordTable:
+    """The distinct words seen so far, as byte strings in a growing hash table, with
+    their token and document counts when `counting`."""
+
+    def __init__(self, *, counting: bool, capacity: int = 1 << 12) -> None:
+        capacity = 1 << max(0, capacity - 1).bit_length()  # the table size is a power of 2
+        self.counting = counting
+        self.table = np.zeros((2 * capacity, 4), dtype=np.int64)
+        self.arena = np.empty(8 * capacity, dtype=np.uint8)
+        # Per word: tokens, documents, last document seen.
+        self.stats = np.zeros((capacity if counting else 0, 3), dtype=np.int64)
+        self.stats[:, 2] = -1
+        self.state = np.zeros(3, dtype=np.int64)  # words, arena bytes used, tokens recorded
+        self.n_docs = 0
+
+    def __len__(self) -> int:
+        return int(self.state[0])
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self.stats[: len(self), 0]
+
+    @property
+    def docs(self) -> np.ndarray:
+        return self.stats[: len(self), 1]
+
+    def scan(self, chunk: Chunk, is_sep: np.ndarray, *, record: bool, frozen: bool = False):
+        """Interns (and counts) the words of a chunk; with `frozen`, only looks them up
+        (an unknown word gets id -1).
+
+        Returns:
+            With `record`, `(ids, doc_offset)`: each token's word id and each text's first
+            token (one more entry at the end); otherwise `None`.
+        """
+        buf, starts, ends, is_text, seg_doc, doc_segments = chunk.arrays(self.n_docs)
+        if frozen:  # read-only, so that several threads can look up at once
+            state = self.state.copy()
+        else:
+            state = self.state
+            self.n_docs += len(doc_segments) - 1
+        if record:
+            bound = int(((ends - starts + 1) // 2)[is_text].sum() + (~is_text).sum())
+            ids = np.empty(max(bound, 1), dtype=np.int64)
+            seg_tok = np.empty(len(starts) + 1, dtype=np.int64)
+        else:
+            ids = seg_tok = np.empty(0, dtype=np.int64)
+        state[2] = 0
+        first = 0
+        while first < len(starts):
+            first = _scan().scan_segments(
+                buf,
+                starts,
+                ends,
+                is_text,
+                seg_doc,
+                first,
+                is_sep,
+                self.table,
+                self.arena,
+                state,
+                ids,
+                seg_tok,
+                self.stats,
+                frozen,
+            )
+            if first < len(starts):
+                size = int(ends[first] - starts[first])
+                self._grow((size + 1) // 2 if is_text[first] else 1, size)
+        _kernel["loaded"] = True
+        if record:
+            return ids[: state[2]], seg_tok[doc_segments]
+        return None
+
+    def _grow(self, words: int, size: int) -> None:
+        n_words, used = int(self.state[0]), int(self.state[1])
+        capacity = self.table.shape[0] // 2
+        if n_words + words > capacity:
+            while n_words + words > capacity:
+                capacity *= 2
+            table = np.zeros((2 * capacity, 4), dtype=np.int64)
+            _scan().rehash(self.table, table)
+            self.table = table
+            if self.counting:
+                stats = np.zeros((capacity, 3), dtype=np.int64)
+                stats[:, 2] = -1
+                stats[:n_words] = self.stats[:n_words]
+                self.stats = stats
+        if used + size > self.arena.shape[0]:
+            arena = np.empty(max(2 * self.arena.shape[0], used + size), dtype=np.uint8)
+            arena[:used] = self.arena[:used]
+            self.arena = arena
+
+    def words(self, start: int, stop: int) -> list[str]:
+        """The words with ids `start .. stop - 1`, as str."""
+        rows = self.table[(self.table[:, ID] > start) & (self.table[:, ID] <= stop)]
+        rows = rows[np.argsort(rows[:, ID])]
+        data = self.arena[: self.state[1]].tobytes()
+        spans = zip(rows[:, START].tolist(), rows[:, LENGTH].tolist(), strict=True)
+        return [data[a : a + n].decode(*_ENCODING) for a, n in spans]
