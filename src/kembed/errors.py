@@ -27,3 +27,22 @@ class CorpusError(KembedError, ValueError):
         self.line = line
         where = self.path if line is None else f"{self.path}, line {line:,}"
         super().__init__(f"{where}: {message}")
+
+
+class VectorFormatError(KembedError, ValueError):
+    """A vector file that does not hold what its format says.
+
+    Attributes:
+        path: The file (for an archive, `archive.zip:member`).
+        line: The 1-based line (text formats) or record (binary) number, or `None`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str):
+        self.path = os.fspath(path)
+        self.line = line
+        where = self.path if line is None else f"{self.path}, line {line:,}"
+        super().__init__(f"{where}: {message}")
+
+
+class SourceError(KembedError, OSError):
+    """A named source, a download or a cache entry that cannot be used."""

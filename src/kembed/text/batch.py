@@ -14,13 +14,12 @@ import contextlib
 import functools
 import gc
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 import numpy as np
 
+from kembed._threads import in_order
 from kembed.text.wordtable import Chunk, WordTable, chunks, encode_utf8, kernel_loaded
 
 # Threads that look words up at once (texts_to_sequences); the machines have 2+ cores.
@@ -63,19 +62,6 @@ def fast_path_separators(
         except TypeError:  # a non-text element: the Python path names it
             return None
     return is_sep
-
-
-def in_order(func: Callable, items: Iterable, *, workers: int) -> Iterator:
-    """Yields `func(item)` for each item, in order, computed in `workers` background
-    threads while the caller prepares the next items (the kernels release the GIL)."""
-    pending: deque[Future] = deque()
-    with ThreadPoolExecutor(workers) as pool:
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def count_texts(texts: Iterable, *, lower: bool, is_sep: np.ndarray) -> WordTable:

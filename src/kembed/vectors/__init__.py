@@ -1,0 +1,7 @@
+"""Pretrained word vectors: `Vectors` (the store and its maths), the readers and writers of
+every common format, the cache and the named sources. Nothing here imports Keras."""
+
+from kembed.vectors.report import LoadReport
+from kembed.vectors.store import Neighbor, Vectors
+
+__all__ = ["LoadReport", "Neighbor", "Vectors"]

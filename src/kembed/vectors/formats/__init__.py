@@ -1,0 +1,42 @@
+"""One module per vector file format, and `sniff` / `read`, which pick the right one from
+the content. No Keras, no printing."""
+
+from __future__ import annotations
+
+import os
+
+from kembed.vectors.formats import streams
+from kembed.vectors.formats.binary import read_binary
+from kembed.vectors.formats.native import is_native
+from kembed.vectors.formats.text import parse_header, read_text
+
+FORMATS = ("glove", "word2vec", "word2vec-binary", "native")
+_PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
+
+
+def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
+    """The format of a vector source, from its content: `"native"` (a kembed folder),
+    `"word2vec-binary"`, `"word2vec"` (text with a `count dim` header) or `"glove"`."""
+    if os.path.isdir(path):
+        if is_native(path):
+            return "native"
+        raise IsADirectoryError(f"{os.fspath(path)} is a folder but no kembed vectors folder.")
+    with streams.open_bytes(path, member=member) as stream:
+        head = stream.read(1 << 16)
+    first, _, rest = head.partition(b"\n")
+    counts = parse_header(first.lstrip(b"\xef\xbb\xbf"))
+    if counts is None:
+        return "glove"
+    _, space, body = rest.partition(b" ")
+    numbers = body[: 4 * counts[1]]
+    if space and numbers and not set(numbers) <= _PRINTABLE:
+        return "word2vec-binary"
+    return "word2vec"
+
+
+def read(path, *, format: str, member=None, dim=None, vocab=None, limit=None, errors, duplicates):
+    """Reads a text or binary vector file: (words, matrix, `LoadReport`)."""
+    options = dict(member=member, vocab=vocab, limit=limit, errors=errors, duplicates=duplicates)
+    if format == "word2vec-binary":
+        return read_binary(path, **options)
+    return read_text(path, header=format == "word2vec", dim=dim, **options)

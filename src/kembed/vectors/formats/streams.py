@@ -1,0 +1,93 @@
+"""Opening a vector source as a stream of bytes: plain, `.gz`, `.bz2`, `.xz`, or one member
+of a `.zip`, told apart by their first bytes (magic numbers), not by their names.
+
+`open_bytes` is the only place kembed opens a vector file for reading. No parsing here.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import lzma
+import os
+import zipfile
+from collections.abc import Iterator
+from typing import IO
+
+from kembed.errors import VectorFormatError
+
+_MAGIC = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open, b"\xfd7zXZ\x00": lzma.open}
+BLOCK = 1 << 24
+
+
+def compression(path: str | os.PathLike[str]) -> str | None:
+    """`"gz"`, `"bz2"`, `"xz"`, `"zip"` or `None` (plain), from the file's first bytes."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    for magic, opener in _MAGIC.items():
+        if head.startswith(magic):
+            return {gzip.open: "gz", bz2.open: "bz2", lzma.open: "xz"}[opener]
+    return None
+
+
+def zip_members(path: str | os.PathLike[str]) -> list[str]:
+    """The names of the files in a zip archive, in archive order."""
+    with zipfile.ZipFile(path) as archive:
+        return [info.filename for info in archive.infolist() if not info.is_dir()]
+
+
+def display_name(path: str | os.PathLike[str], member: str | None) -> str:
+    """How messages name a source: the path, or `archive.zip:member`."""
+    return os.fspath(path) if member is None else f"{os.fspath(path)}:{member}"
+
+
+@contextlib.contextmanager
+def open_bytes(path: str | os.PathLike[str], *, member: str | None = None) -> Iterator[IO[bytes]]:
+    """Opens `path` (decompressing it, or opening `member` of a zip) for binary reading.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        VectorFormatError: if `path` is a zip and `member` is missing or not in it (the
+            message lists the members), or if `member` is given for a file that is no zip.
+    """
+    kind = compression(path)
+    if kind == "zip":
+        members = zip_members(path)
+        if member is None and len(members) == 1:
+            member = members[0]
+        if member not in members:
+            what = "holds several files" if member is None else f"has no member {member!r}"
+            raise VectorFormatError(
+                path,
+                None,
+                f"the archive {what}; pass member= one of: {', '.join(members)}.",
+            )
+        with zipfile.ZipFile(path) as archive, archive.open(member) as f:
+            yield f
+        return
+    if member is not None:
+        raise VectorFormatError(path, None, f"member={member!r} given, but this is no zip file.")
+    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(kind, open)
+    with opener(path, "rb") as f:
+        yield f
+
+
+def blocks(stream: IO[bytes], *, size: int = BLOCK) -> Iterator[bytes]:
+    """Yields blocks of whole lines (each ending in `\\n`, but maybe the file's last)."""
+    rest = b""
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        data = rest + data if rest else data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest = data
+            continue
+        rest = data[cut:]
+        yield data[:cut]
+    if rest:
+        yield rest

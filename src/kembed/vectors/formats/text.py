@@ -1,0 +1,249 @@
+"""Reading vectors in text formats: GloVe (no header) and word2vec / fastText `.vec` (a
+`count dim` header line). One line per word: the word, then `dim` numbers separated by
+ASCII spaces; the word is everything before the last `dim` fields, so words holding spaces
+or U+00A0 (glove.840B) stay whole. Writing is `write_text`. No Keras, no printing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from kembed._threads import in_order
+from kembed.errors import VectorFormatError
+from kembed.vectors import parse
+from kembed.vectors.formats import streams
+from kembed.vectors.formats._rows import Rows, decode_words
+from kembed.vectors.report import LoadReport
+
+_BOM = b"\xef\xbb\xbf"
+WORKERS = 2
+_REASONS = {parse.FEW_FIELDS: "too few fields", parse.EMPTY_WORD: "empty word"}
+
+
+def parse_header(line: bytes) -> tuple[int, int] | None:
+    """(count, dim) if `line` is a word2vec header (two non-negative integers), else None."""
+    fields = line.split()
+    if len(fields) == 2 and all(f.isdigit() for f in fields):
+        return int(fields[0]), int(fields[1])
+    return None
+
+
+def infer_dim(block: bytes) -> int | None:
+    """The most common number of fields minus one, over the first 100 non-blank lines."""
+    lines = [line.rstrip(b" \r\t") for line in block.split(b"\n", 101)[:100]]
+    counts = Counter(line.count(b" ") for line in lines if line)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _snippet(buf: np.ndarray, start: int, end: int) -> str:
+    text = buf[start : min(end, start + 60)].tobytes().decode("utf-8", "replace")
+    return repr(text + (" ..." if end > start + 60 else ""))
+
+
+class _Reader:
+    """The blocks of a text vector file, parsed on background threads, gathered in order."""
+
+    def __init__(self, name, report, dim, *, wanted, limit, errors, capacity):
+        self.name, self.report, self.dim = name, report, dim
+        self.wanted = wanted
+        self.hashes = _hashes(wanted or ())
+        self.limit, self.errors = limit, errors
+        self.rows = Rows(dim, capacity)
+        self.first_line = 1
+
+    def bad(self, line: int, reason: str, detail: str) -> None:
+        if self.errors == "raise":
+            raise VectorFormatError(
+                self.name,
+                line,
+                f"expected a word and {self.dim} numbers, {detail}. Pass errors='skip' to "
+                "skip and count such lines.",
+            )
+        self.report.skip(reason)
+
+    def parse(self, block: bytes):
+        """Runs the kernel on one block (in a worker thread)."""
+        buf = np.frombuffer(block, dtype=np.uint8)
+        cap = block.count(b"\n") + 1
+        lines = np.empty((cap, 6), dtype=np.int64)
+        out = np.empty((cap, self.dim), dtype=np.float32)
+        slow = np.empty((256, 4), dtype=np.int64)
+        n, n_rows, n_slow = parse.parse_block(
+            buf, self.hashes, self.wanted is not None, out, lines, slow
+        )
+        if n_slow > len(slow):
+            slow = np.empty((n_slow, 4), dtype=np.int64)
+            parse.parse_block(buf, self.hashes, self.wanted is not None, out, lines, slow)
+        return buf, lines[:n], out[:n_rows], slow[:n_slow]
+
+    def feed(self, parsed) -> bool:
+        """Checks and keeps the rows of one parsed block; False once `limit` is reached."""
+        buf, lines, out, slow = parsed
+        status, row_of = lines[:, 3], lines[:, 4]
+        first, more = self.first_line, True
+        self.first_line += len(lines)
+        blank = status == parse.BLANK
+        self.report.skip("blank line", int(blank.sum()))
+        content = np.flatnonzero(~blank)
+        if self.limit is not None and len(content) >= self.limit - self.report.lines_read:
+            room = self.limit - self.report.lines_read
+            self.report.skip("past limit", len(content) - room)
+            content, more = content[:room], False
+            out = (
+                out[: max(0, int(row_of[: content[-1] + 1].max(initial=-1)) + 1)]
+                if room
+                else out[:0]
+            )
+        self.report.lines_read += len(content)
+        for k in content[(status[content] != parse.OK)]:
+            start, end = lines[k, 0], lines[k, 2]
+            reason = _REASONS[int(status[k])]
+            self.bad(first + int(k), reason, f"found {reason}: {_snippet(buf, start, end)}")
+        self.report.skip("not in vocab", int((row_of[content] == -2).sum()))
+        taken = content[row_of[content] >= 0]
+        keep = np.ones(len(out), dtype=bool)
+        for row, col, s, e in slow.tolist():
+            if row >= len(out):
+                continue
+            text = buf[s:e].tobytes()
+            try:
+                out[row, col] = float(text)
+            except ValueError:
+                keep[row] = False
+                self.bad(first + int(taken[row]), "bad number", f"{text!r} is not a number")
+        for row in np.flatnonzero(keep & ~np.isfinite(out).all(axis=1)):
+            keep[row] = False
+            k = taken[row]
+            self.bad(
+                first + int(k),
+                "nan or inf",
+                f"found NaN or infinity: {_snippet(buf, lines[k, 0], lines[k, 2])}",
+            )
+        words = decode_words(buf, lines[taken, 0], lines[taken, 1], self.report)
+        if self.wanted is not None:
+            exact = np.fromiter((w in self.wanted for w in words), dtype=bool, count=len(words))
+            self.report.skip("not in vocab", int((keep & ~exact).sum()))
+            keep &= exact
+        self.rows.append(out, words, taken + first, keep)
+        return more
+
+
+def _hashes(words: Iterable[str]) -> np.ndarray:
+    """The FNV-1a hashes `split_lines` computes, of the UTF-8 bytes of `words`."""
+    out = []
+    for word in words:
+        h = 0xCBF29CE484222325
+        for b in word.encode("utf-8", "surrogateescape"):
+            h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        out.append(h)
+    return np.unique(np.array(out, dtype=np.uint64))
+
+
+def read_text(
+    path: str | os.PathLike[str],
+    *,
+    member: str | None = None,
+    header: bool | None = None,
+    dim: int | None = None,
+    vocab: set[str] | None = None,
+    limit: int | None = None,
+    errors: str = "raise",
+    duplicates: str = "first",
+):
+    """Reads a GloVe or word2vec text file.
+
+    Args:
+        path: Path-like. The file, optionally compressed or in a zip.
+        member: Optional str. The file inside a zip.
+        header: True for a `count dim` first line (word2vec, fastText), False for none
+            (GloVe); `None` looks at the first line.
+        dim: Optional int. The vector size; by default the header's, or the most common
+            field count of the first lines minus one.
+        vocab: Optional set of words: only their lines are parsed.
+        limit: Optional int. Read only the first `limit` vectors.
+        errors: `"raise"` or `"skip"` (skip and count bad lines).
+        duplicates: `"first"`, `"last"` or `"error"`.
+
+    Returns:
+        (words, float32 matrix, `LoadReport`).
+
+    Raises:
+        VectorFormatError: for a bad line (with `errors="raise"`), an empty file, or a
+            header whose count disagrees with the vectors.
+    """
+    name = streams.display_name(path, member)
+    report = LoadReport(source=name, format="glove")
+    with streams.open_bytes(path, member=member) as stream:
+        it = streams.blocks(stream)
+        block = next(it, b"")
+        if block.startswith(_BOM):
+            block = block[len(_BOM) :]
+        if not block.strip():
+            raise VectorFormatError(name, None, "the file holds no vectors (it is empty).")
+        first_line, _, rest = block.partition(b"\n")
+        counts = parse_header(first_line) if header is not False else None
+        if header and counts is None:
+            raise VectorFormatError(
+                name, 1, f"expected a header 'count dim', found {first_line[:60]!r}."
+            )
+        reader_first = 1
+        if counts is not None:
+            report.format, report.header_count = "word2vec", counts[0]
+            if dim is not None and dim != counts[1]:
+                raise VectorFormatError(
+                    name, 1, f"the header says dim {counts[1]}, but dim={dim} was asked for."
+                )
+            dim, block, reader_first = counts[1], rest, 2
+        dim = dim if dim is not None else infer_dim(block)
+        if not dim:
+            raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
+        capacity = counts[0] if counts else _estimate(path, block)
+        if limit is not None:
+            capacity = min(capacity, limit)
+        if vocab is not None:
+            capacity = min(capacity, len(vocab))
+        reader = _Reader(
+            name, report, dim, wanted=vocab, limit=limit, errors=errors, capacity=capacity
+        )
+        reader.first_line = reader_first
+        pending = itertools.chain([block], it)
+        for parsed in in_order(reader.parse, pending, workers=WORKERS):
+            if not reader.feed(parsed):
+                break
+    if counts is not None and limit is None and report.lines_read != counts[0]:
+        if errors == "raise":
+            raise VectorFormatError(
+                name,
+                1,
+                f"the header says {counts[0]:,} vectors, but the file holds "
+                f"{report.lines_read:,} lines of vectors (truncated or wrong header?). Pass "
+                "errors='skip' to load what is there.",
+            )
+        report.skip("header count mismatch")
+    words, matrix = reader.rows.finish(name, report, duplicates)
+    return words, matrix, report
+
+
+def _estimate(path: str | os.PathLike[str], block: bytes) -> int:
+    """Rows to allocate first: the file's size over the first block's bytes per line."""
+    lines = max(block.count(b"\n"), 1)
+    return int(os.path.getsize(path) / (len(block) / lines) * 1.02) + 16
+
+
+def write_text(stream, words: list[str], matrix: np.ndarray, *, header: bool) -> None:
+    """Writes `words` and `matrix` as text (`%.6g` floats would lose precision: each value
+    is written with `repr` of its float32, which reads back to the same float32)."""
+    if header:
+        stream.write(f"{len(words)} {matrix.shape[1]}\n".encode())
+    for start in range(0, len(words), 10_000):
+        part = matrix[start : start + 10_000]
+        text = [
+            word + " " + " ".join(map(repr, row))
+            for word, row in zip(words[start : start + 10_000], part.tolist(), strict=False)
+        ]
+        stream.write(("\n".join(text) + "\n").encode("utf-8", "surrogateescape"))

@@ -1,0 +1,155 @@
+"""`load` and `save`: from a path, a kembed folder or a named source to `Vectors` and
+back, through the format modules and the cache. No Keras, no printing.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+from collections.abc import Iterable, Mapping
+
+from kembed._io import atomic_write
+from kembed.errors import VectorFormatError
+from kembed.vectors import formats
+from kembed.vectors.cache import entry as cache_entry
+from kembed.vectors.formats import native
+from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
+from kembed.vectors.formats.binary import write_binary
+from kembed.vectors.formats.text import write_text
+from kembed.vectors.report import LoadReport
+from kembed.vectors.store import Vectors
+
+_COMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def load(
+    source: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    member: str | None = None,
+    vocab: Mapping[str, object] | Iterable[str] | None = None,
+    limit: int | None = None,
+    errors: str = "raise",
+    duplicates: str = "first",
+    dim: int | None = None,
+    cache: bool = True,
+    verify: bool = False,
+) -> Vectors:
+    """Loads word vectors.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.txt"
+    >>> _ = path.write_text("the 0.1 0.2\\ncat 0.3 0.4\\n", encoding="utf-8")
+    >>> vectors = load(path, cache=False)
+    >>> vectors.index_to_key, vectors.dim
+    (['the', 'cat'], 2)
+
+    Args:
+        source: A file (GloVe text, word2vec / fastText text, word2vec binary; plain,
+            `.gz`, `.bz2`, `.xz` or a `.zip`), a kembed folder, or a named source such as
+            `"glove-6B-50d"` (see `kembed.vectors.sources.CATALOGUE`).
+        format: Optional `"glove"`, `"word2vec"`, `"word2vec-binary"` or `"native"`.
+            Sniffed from the content by default.
+        member: Optional str. The file to read inside a zip (the error lists them).
+        vocab: Optional vocabulary (a `word_index` mapping or any iterable of words):
+            only these words are loaded, and the numbers of other lines are not parsed.
+        limit: Optional int. Only the first `limit` vectors of the file.
+        errors: `"raise"` (default: the first bad line raises `VectorFormatError`) or
+            `"skip"` (bad lines are skipped and counted in the report).
+        duplicates: `"first"` (default), `"last"` or `"error"`: which of a repeated
+            word's vectors to keep.
+        dim: Optional int. The vector size of a GloVe file (inferred by default).
+        cache: Convert a full load of a text or binary file into the native format in
+            the cache folder, and memory-map it on later loads. Defaults to True.
+        verify: Check the checksums of the whole native matrix on opening.
+
+    Returns:
+        `Vectors`, with the load's `LoadReport` in `.report`.
+
+    Raises:
+        FileNotFoundError: if `source` is neither a file nor a known name.
+        VectorFormatError: if the file is not what its format says.
+        ValueError: for a bad option.
+    """
+    check_policy("errors", errors, ERRORS)
+    check_policy("duplicates", duplicates, DUPLICATES)
+    if format is not None:
+        check_policy("format", format, formats.FORMATS)
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"`limit` must be a non-negative integer. Received: limit={limit!r}")
+    wanted = None if vocab is None else {w for w in vocab if isinstance(w, str)}
+    if not os.path.exists(source):
+        from kembed.vectors import sources
+
+        return sources.load_named(os.fspath(source), vocab=wanted, limit=limit)
+    format = format or formats.sniff(source, member=member)
+    if format == "native":
+        return _subset(open_native(source, verify=verify), wanted, limit)
+    options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
+    if not cache or wanted is not None or limit is not None:
+        return _read(source, vocab=wanted, limit=limit, **options)
+    folder = cache_entry(source, **options)
+    if native.is_native(folder):
+        try:
+            vectors = open_native(folder, verify=verify)
+        except VectorFormatError:
+            pass  # A damaged entry: rebuilt below.
+        else:
+            vectors.report.from_cache = True
+            return vectors
+    vectors = _read(source, vocab=None, limit=None, **options)
+    native.write_native(
+        folder,
+        vectors.index_to_key,
+        vectors.vectors,
+        norms=vectors.norms,
+        extra={"source": os.path.realpath(source), "report": vectors.report.to_dict()},
+    )
+    return vectors
+
+
+def _read(source, **options) -> Vectors:
+    words, matrix, report = formats.read(source, **options)
+    return Vectors(words, matrix, report=report)
+
+
+def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vectors:
+    """Opens a kembed folder (memory-mapped)."""
+    words, matrix, norms, header = native.read_native(path, verify=verify)
+    report = LoadReport.from_dict(header.get("report") or {"source": os.fspath(path)})
+    report.format = report.format or "native"
+    return Vectors._trusted(words, matrix, norms=norms, report=report, header=header)
+
+
+def _subset(vectors: Vectors, wanted: set[str] | None, limit: int | None) -> Vectors:
+    if limit is not None:
+        vectors = Vectors(vectors.index_to_key[:limit], vectors.vectors[:limit])
+    if wanted is not None:
+        vectors = vectors.subset(w for w in vectors.index_to_key if w in wanted)
+    return vectors
+
+
+def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "native") -> None:
+    """Writes `vectors` atomically (see `Vectors.save`)."""
+    check_policy("format", format, formats.FORMATS)
+    if format == "native":
+        extra = {k: v for k, v in vectors.header.items() if k in ("source", "settings")}
+        if vectors.report is not None:
+            extra["report"] = vectors.report.to_dict()
+        native.write_native(
+            path, vectors.index_to_key, vectors.vectors, norms=vectors.norms, extra=extra
+        )
+        return
+    opener = _COMPRESS.get(os.path.splitext(os.fspath(path))[1])
+    with atomic_write(path, mode="wb") as raw:
+        stream = opener(raw, "wb") if opener else raw
+        if format == "word2vec-binary":
+            write_binary(stream, vectors.index_to_key, vectors.vectors)
+        else:
+            write_text(stream, vectors.index_to_key, vectors.vectors, header=format == "word2vec")
+        if opener:
+            stream.close()
