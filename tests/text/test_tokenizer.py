@@ -358,3 +358,11 @@ def test_small_lists_do_not_load_the_kernel():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_empty_token_list_document(path):
+    # Regression: a batch with no segment at all left the fast path's offsets unset.
+    tokenizer = Tokenizer()
+    tokenizer.fit_on_texts([[]])
+    assert tokenizer.texts_to_sequences([[]]) == [[]]
+    assert tokenizer.texts_to_sequences([[], ["a"]]) == [[], []]

@@ -133,7 +133,7 @@ class WordTable:
         if record:
             bound = int(((ends - starts + 1) // 2)[is_text].sum() + (~is_text).sum())
             ids = np.empty(max(bound, 1), dtype=np.int64)
-            seg_tok = np.empty(len(starts) + 1, dtype=np.int64)
+            seg_tok = np.zeros(len(starts) + 1, dtype=np.int64)  # [0] when no segment
         else:
             ids = seg_tok = np.empty(0, dtype=np.int64)
         state[2] = 0
