@@ -155,8 +155,8 @@ def parse_block(buf, wanted, use_wanted, out, lines, slow):
     everything before the last `dim` fields and the one space before them (words with
     spaces). With `use_wanted`, lines whose word hash is not in the sorted `wanted` are
     not parsed. `out` needs a row per line. For each line k, `lines[k]` receives (line
-    start, word end, line end with trailing spaces and `\r` trimmed, status, row in `out` (-1: none, -2: not wanted),
-    fields found).
+    start, word end, line end with trailing spaces and `\r` trimmed, status, row in
+    `out` (-1: none, -2: not wanted), fields found).
 
     Values off the fast path are written as 0 and listed in `slow` as
     (row, column, byte start, byte end) for Python's `float()`.

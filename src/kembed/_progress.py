@@ -1,0 +1,35 @@
+"""The one progress helper: a rich progress bar the caller can switch off. Library code
+reports progress through it and never prints otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def progress_bar(
+    total: int | None, description: str, *, enabled: bool, completed: int = 0
+) -> Iterator[Callable[[int], None]]:
+    """Yields `advance(n)`; shows a bar with size, speed and time left when `enabled`."""
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (
+        "{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task(description, total=total, completed=completed)
+        yield lambda n: bar.advance(task, n)
