@@ -199,19 +199,18 @@ def parse_block(buf, wanted, use_wanted, out, lines, slow):
         nxt += 1
         if found == 0 and w == pos:
             lines[n, 3] = BLANK
-        elif w == pos:
-            lines[n, 3] = EMPTY_WORD
-        elif found == dim:
+        elif found < dim:
+            lines[n, 3] = FEW_FIELDS
+        elif found == dim and w > pos:
             if use_wanted and not _wanted(_hash(buf, pos, w), wanted):
                 lines[n, 4] = -2
             else:
                 lines[n, 4] = rows
                 rows += 1
                 n_slow = n_slow2
-        elif found < dim:
-            lines[n, 3] = FEW_FIELDS
         else:
-            # A word with spaces: it ends before the last `dim` fields.
+            # A word with spaces (or starting with one): it ends one space before the
+            # last `dim` fields.
             q = end
             for f in range(dim):
                 while buf[q - 1] != 32:

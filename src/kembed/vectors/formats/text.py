@@ -35,8 +35,8 @@ def parse_header(line: bytes) -> tuple[int, int] | None:
 
 def infer_dim(block: bytes) -> int | None:
     """The most common number of fields minus one, over the first 100 non-blank lines."""
-    lines = [line.rstrip(b" \r\t") for line in block.split(b"\n", 101)[:100]]
-    counts = Counter(line.count(b" ") for line in lines if line)
+    lines = block.split(b"\n", 101)[:100]
+    counts = Counter(len(line.split()) - 1 for line in lines if line.strip())
     return counts.most_common(1)[0][0] if counts else None
 
 
