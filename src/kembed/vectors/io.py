@@ -120,8 +120,9 @@ def _read(source, **options) -> Vectors:
 def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vectors:
     """Opens a kembed folder (memory-mapped)."""
     words, matrix, norms, header = native.read_native(path, verify=verify)
-    report = LoadReport.from_dict(header.get("report") or {"source": os.fspath(path)})
-    report.format = report.format or "native"
+    report = LoadReport.from_dict(
+        {"source": os.fspath(path), "format": "native", **(header.get("report") or {})}
+    )
     return Vectors._trusted(words, matrix, norms=norms, report=report, header=header)
 
 

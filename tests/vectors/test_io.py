@@ -1,0 +1,154 @@
+"""`Vectors.load` / `save`: format sniffing, compression, zip members, the cache, and
+gensim's loaders as the oracle on gensim's own test files."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kembed.errors import VectorFormatError
+from kembed.vectors import Vectors
+from kembed.vectors.formats import sniff
+
+TEXT = b"the 0.5 -1\ncat 2 3.25\n"
+
+
+@pytest.fixture
+def small():
+    return Vectors(["the", "cat", "caf\u00e9"], np.float32([[0.5, -1], [2, 3.25], [1e-8, 7]]))
+
+
+@pytest.mark.parametrize("format", ["native", "glove", "word2vec", "word2vec-binary"])
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2", ".xz"])
+def test_save_load_round_trip(tmp_path, small, format, suffix):
+    if format == "native" and suffix:
+        pytest.skip("a native folder is not compressed")
+    path = tmp_path / f"v{suffix}"
+    small.save(path, format=format)
+    assert sniff(path) == format
+    loaded = Vectors.load(path)
+    assert loaded.index_to_key == small.index_to_key
+    np.testing.assert_array_equal(loaded.vectors, small.vectors)
+
+
+@pytest.mark.parametrize("opener", [gzip.open, bz2.open, lzma.open])
+def test_compression_is_sniffed_not_named(tmp_path, opener):
+    path = tmp_path / "vectors.txt"  # no telling suffix
+    with opener(path, "wb") as f:
+        f.write(TEXT)
+    assert Vectors.load(path, cache=False).index_to_key == ["the", "cat"]
+
+
+def test_zip_members(tmp_path):
+    path = tmp_path / "glove.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("glove.50d.txt", TEXT)
+        archive.writestr("glove.100d.txt", b"dog 1 2 3\n")
+    with pytest.raises(VectorFormatError, match=r"several files.*glove.50d.txt, glove.100d.txt"):
+        Vectors.load(path)
+    with pytest.raises(VectorFormatError, match=r"no member 'x'"):
+        Vectors.load(path, member="x")
+    vectors = Vectors.load(path, member="glove.100d.txt")
+    assert vectors.index_to_key == ["dog"] and vectors.dim == 3
+    assert Vectors.load(path, member="glove.50d.txt").index_to_key == ["the", "cat"]
+
+
+def test_cache_is_used_then_rebuilt_when_damaged_or_stale(tmp_path, private_cache):
+    path = tmp_path / "v.txt"
+    path.write_bytes(TEXT)
+    first = Vectors.load(path)
+    assert not first.report.from_cache
+    second = Vectors.load(path)
+    assert second.report.from_cache and isinstance(second.vectors, np.memmap)
+    np.testing.assert_array_equal(second.vectors, first.vectors)
+    entry = next((private_cache / "vectors").iterdir())
+    (entry / "vectors.npy").write_bytes(b"damaged")
+    third = Vectors.load(path)
+    assert not third.report.from_cache and third.index_to_key == ["the", "cat"]
+    path.write_bytes(b"dog 1 1\n")  # a changed file gets a new entry
+    os.utime(path, ns=(1, 1))
+    assert Vectors.load(path).index_to_key == ["dog"]
+    assert Vectors.load(path, cache=False).report.from_cache is False
+
+
+def test_vocab_and_limit_through_the_cache(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(TEXT)
+    Vectors.load(path)
+    assert Vectors.load(path, vocab={"cat": 1, "dog": 2}).index_to_key == ["cat"]
+    assert Vectors.load(path, limit=1).index_to_key == ["the"]
+
+
+def test_bad_options(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(TEXT)
+    with pytest.raises(ValueError, match=r"`errors` must be one of 'raise', 'skip'"):
+        Vectors.load(path, errors="ignore")
+    with pytest.raises(ValueError, match=r"`duplicates` must be one of"):
+        Vectors.load(path, duplicates="both")
+    with pytest.raises(FileNotFoundError, match="neither a file nor a named source"):
+        Vectors.load(tmp_path / "missing.txt")
+
+
+GENSIM_FILES = [
+    "test_glove.txt",
+    "lee_fasttext.vec",
+    "crime-and-punishment.vec",
+    "pang_lee_polarity_fasttext.vec",
+    "EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt",
+    "high_precision.kv.txt",
+    "euclidean_vectors.bin",
+    "high_precision.kv.bin",
+    "toy-model.vec",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # gensim leaves a file open
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("name", GENSIM_FILES)
+def test_same_as_gensim_on_its_test_files(name):
+    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
+    from gensim.test.utils import datapath
+
+    path = Path(datapath(name))
+    ours = Vectors.load(path, cache=False)
+    theirs = keyedvectors.KeyedVectors.load_word2vec_format(
+        path,
+        binary=ours.report.format == "word2vec-binary",
+        no_header=ours.report.format == "glove",
+        unicode_errors="surrogateescape",  # kembed keeps invalid UTF-8 that way
+    )
+    assert ours.index_to_key == theirs.index_to_key
+    np.testing.assert_array_equal(ours.vectors, theirs.vectors)
+
+
+@pytest.mark.slow
+def test_named_source_and_the_real_file_agree(glove_file):
+    named = Vectors.load("glove-6B-50d")
+    from_file = Vectors.load(glove_file)
+    assert named.index_to_key == from_file.index_to_key
+    np.testing.assert_array_equal(named.vectors, from_file.vectors)
+    again = Vectors.load(glove_file, vocab=named.index_to_key[::20])
+    assert again.index_to_key == named.index_to_key[::20]
+    np.testing.assert_array_equal(again.vectors, named.vectors[::20])
+
+
+@pytest.mark.oracle
+def test_refuses_what_gensim_refuses():
+    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
+    from gensim.test.utils import datapath
+
+    path = datapath("pretrained.vec")  # its header promises 3 vectors, it holds 1
+    with pytest.raises(EOFError):
+        keyedvectors.KeyedVectors.load_word2vec_format(path)
+    with pytest.raises(VectorFormatError, match="the header says 3 vectors"):
+        Vectors.load(path)
+    assert Vectors.load(path, errors="skip").index_to_key == ["dummy"]
