@@ -153,12 +153,14 @@ def download(
                 while chunk := response.read(_CHUNK):
                     out.write(chunk)
                     bar(len(chunk))
+        if total is not None and part.stat().st_size < total:
+            raise ConnectionError("the server closed the connection early")
     except (urllib.error.URLError, OSError) as error:
         raise SourceError(
             f"Downloading {source.url} failed: {error}. Run the same command again to resume "
             f"({part.stat().st_size if part.exists() else 0:,} bytes kept in {part})."
         ) from None
-    _verify(part, source, total)
+    _verify(part, source, source.size or total)
     os.replace(part, target)
     return target
 

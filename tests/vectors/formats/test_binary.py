@@ -17,7 +17,7 @@ def test_round_trip_with_newline_bytes_inside_vectors(tmp_path):
     path = tmp_path / "v.bin"
     with open(path, "wb") as f:
         write_binary(f, ["a\u00e9", "c"], matrix)
-    words, loaded, report = read_binary(path)
+    words, loaded, _report = read_binary(path)
     assert words == ["a\u00e9", "c"]
     np.testing.assert_array_equal(loaded, matrix)
 
