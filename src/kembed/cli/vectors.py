@@ -1,0 +1,134 @@
+"""`kembed vectors ...`: inspect, convert, query and download word vectors. Thin: parses
+options, calls `kembed.vectors`, prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Load, inspect, convert, query and download word vectors.")
+
+Source = Annotated[str, typer.Argument(help="A vector file, a kembed folder or a named source.")]
+Member = Annotated[str | None, typer.Option(help="The file to read inside a zip.")]
+Topn = Annotated[int, typer.Option(min=1, help="How many answers.")]
+Restrict = Annotated[
+    int | None, typer.Option(min=1, help="Search only the first N words (the most frequent).")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _load(source: str, member: str | None = None, **options):
+    from rich.console import Console
+
+    from kembed.vectors import Vectors
+
+    with Console(stderr=True).status(f"Loading {source} ..."):
+        return Vectors.load(source, member=member, **options)
+
+
+def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, justify="right" if header != "word" else "left")
+    for row in rows:
+        table.add_row(*(f"{x:.4f}" if isinstance(x, float) else str(x) for x in row))
+    Console().print(table)
+
+
+@app.command()
+def info(
+    source: Source,
+    member: Member = None,
+    verify: Annotated[bool, typer.Option(help="Check every checksum of a kembed folder.")] = False,
+) -> None:
+    """Show the size, format and load report of vectors."""
+    vectors = _load(source, member, verify=verify)
+    typer.echo(f"{len(vectors):,} words x {vectors.dim} dimensions")
+    typer.echo(str(vectors.report))
+    typer.echo("first words: " + " ".join(vectors.index_to_key[:10]))
+
+
+@app.command()
+def convert(
+    source: Source,
+    out: Annotated[Path, typer.Argument(help="Where to write.")],
+    to: Annotated[
+        str, typer.Option(help="native, glove, word2vec or word2vec-binary (.gz/.bz2/.xz ok).")
+    ] = "native",
+    member: Member = None,
+    errors: Annotated[str, typer.Option(help="raise or skip bad lines.")] = "raise",
+) -> None:
+    """Convert vectors to another format (atomically)."""
+    vectors = _load(source, member, errors=errors, cache=False)
+    vectors.save(out, format=to)
+    typer.echo(str(vectors.report))
+    typer.echo(f"wrote {len(vectors):,} vectors to {out} ({to})")
+
+
+@app.command()
+def neighbors(
+    source: Source,
+    words: Annotated[list[str], typer.Argument(help="Query words.")],
+    topn: Topn = 10,
+    restrict_vocab: Restrict = None,
+    as_json: Json = False,
+) -> None:
+    """Nearest neighbours (cosine) of each word."""
+    vectors = _load(source)
+    indices, sims = vectors.most_similar_batch(words, topn=topn, restrict_vocab=restrict_vocab)
+    result = {
+        word: [(vectors.index_to_key[i], float(s)) for i, s in zip(row, srow, strict=True)]
+        for word, row, srow in zip(words, indices, sims, strict=True)
+    }
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for word, found in result.items():
+        _table(word, [(n + 1, w, s) for n, (w, s) in enumerate(found)], ("#", "word", "cosine"))
+
+
+@app.command()
+def analogy(
+    source: Source,
+    a: Annotated[str, typer.Argument(help="a is to b ...")],
+    b: Annotated[str, typer.Argument(help="... b ...")],
+    c: Annotated[str, typer.Argument(help="... as c is to ?")],
+    method: Annotated[str, typer.Option(help="3cosadd or 3cosmul.")] = "3cosadd",
+    topn: Topn = 5,
+    restrict_vocab: Restrict = None,
+    as_json: Json = False,
+) -> None:
+    """Answer "a is to b as c is to ?"."""
+    vectors = _load(source)
+    found = vectors.analogy(a, b, c, method=method, topn=topn, restrict_vocab=restrict_vocab)
+    if as_json:
+        typer.echo(json.dumps([list(n) for n in found], ensure_ascii=False))
+        return
+    rows = [(n + 1, w, s) for n, (w, s) in enumerate(found)]
+    _table(f"{a} : {b} :: {c} : ?", rows, ("#", "word", "score"))
+
+
+@app.command()
+def download(
+    name: Annotated[str | None, typer.Argument(help="A named source.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where to save the file.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named sources.")] = False,
+) -> None:
+    """Download a named source (resumable, verified)."""
+    from kembed.vectors import sources
+
+    if list_ or name is None:
+        rows = [
+            (key, f"{s.size / 1e9:.2f} GB" if s.size else "?", s.url)
+            for key, s in sources.CATALOGUE.items()
+        ]
+        _table("named sources", rows, ("name", "size", "url"))
+        return
+    path = sources.download(name, path=out, progress=True)
+    typer.echo(f"{name}: {path}")
