@@ -24,7 +24,12 @@ SHARED_DATA = Path(os.environ.get("KEMBED_SHARED_DATA", REPO.parent / "shared" /
 
 
 def peak_rss_mib() -> float:
-    """The peak resident memory of this process so far, in MiB."""
+    """The peak resident memory of this process so far, in MiB (VmHWM: unlike
+    `getrusage`'s maxrss, it is not inherited from the parent that forked the worker)."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -20,7 +20,7 @@ def run(code: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_import_kembed_loads_no_framework():
     result = run(
-        "import sys, kembed, kembed.text\n"
+        "import sys, kembed, kembed.text, kembed.vectors, kembed.vectors.io, kembed.cli\n"
         "print(sorted(m for m in ('keras', 'jax', 'torch', 'tensorflow') if m in sys.modules))"
     )
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ nothing heavy: Keras itself is imported only when a Keras-facing name is first u
 
 from kembed.__about__ import __version__
 from kembed.backend import select_backend
-from kembed.errors import CorpusError, KembedError
+from kembed.errors import CorpusError, KembedError, SourceError, VectorFormatError
 from kembed.text import (
     Tokenizer,
     hashing_trick,
@@ -15,6 +15,7 @@ from kembed.text import (
     text_to_word_sequence,
     tokenizer_from_json,
 )
+from kembed.vectors import LoadReport, Neighbor, Vectors
 
 select_backend()
 
@@ -24,7 +25,12 @@ _LAZY = {"pad_sequences": ("keras.utils", "pad_sequences")}
 __all__ = [
     "CorpusError",
     "KembedError",
+    "LoadReport",
+    "Neighbor",
+    "SourceError",
     "Tokenizer",
+    "VectorFormatError",
+    "Vectors",
     "__version__",
     "hashing_trick",
     "one_hot",

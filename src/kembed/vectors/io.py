@@ -113,8 +113,8 @@ def load(
 
 
 def _read(source, **options) -> Vectors:
-    words, matrix, report = formats.read(source, **options)
-    return Vectors(words, matrix, report=report)
+    words, matrix, index, report = formats.read(source, **options)
+    return Vectors._trusted(words, matrix, report=report, key_to_index=index)
 
 
 def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vectors:

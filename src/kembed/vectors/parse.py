@@ -5,7 +5,7 @@ the numbers of unwanted words); `split_binary` walks word2vec binary records. Th
 work on numpy arrays only; `kembed.vectors.formats` drives them and the tests check them against
 Python's own `float()` and `str.split`.
 
-Numbers are parsed exactly: a decimal with at most 19 significant digits and a power of ten
+Numbers are parsed exactly: a decimal with at most 18 digits and a power of ten
 within 10^±22 is computed as one correctly rounded float64 operation (Clinger's fast
 path), which equals Python's `float()`; anything else (more digits, larger exponents,
 `nan`, `inf`, garbage) is left to Python's `float()` through the `slow` list.
@@ -19,7 +19,7 @@ from numba import njit
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _POW10 = np.array([10.0**k for k in range(23)], dtype=np.float64)
-_MAX_EXACT = np.uint64(1 << 53)
+_MAX_EXACT = 1 << 53
 
 # Line status codes (`parse_block`).
 OK = 0
@@ -49,26 +49,30 @@ def _number(buf, k, size):
     if buf[k] == 45 or buf[k] == 43:
         negative = buf[k] == 45
         k += 1
-    mantissa = np.uint64(0)
-    digits = 0
+    mantissa = 0
     exp10 = 0
-    seen = False
-    while k < size and _is_digit(buf[k]):
-        seen = True
-        if mantissa != 0 or buf[k] != 48:
-            digits += 1
-            mantissa = mantissa * np.uint64(10) + np.uint64(buf[k] - 48)
+    start = k
+    while k < size:
+        d = np.int64(buf[k]) - 48
+        if d < 0 or d > 9:
+            break
+        mantissa = mantissa * 10 + d
         k += 1
+    digits = k - start
     if k < size and buf[k] == 46:
         k += 1
-        while k < size and _is_digit(buf[k]):
-            seen = True
-            if mantissa != 0 or buf[k] != 48:
-                digits += 1
-                mantissa = mantissa * np.uint64(10) + np.uint64(buf[k] - 48)
-            exp10 -= 1
+        frac = k
+        while k < size:
+            d = np.int64(buf[k]) - 48
+            if d < 0 or d > 9:
+                break
+            mantissa = mantissa * 10 + d
             k += 1
-    fast = seen and digits <= 19
+        exp10 = frac - k
+        digits += k - frac
+    # Leading zeros count as digits here: more than 18 (which could overflow int64) only
+    # sends a value to Python.
+    fast = digits > 0 and digits <= 18
     if k < size and (buf[k] == 101 or buf[k] == 69):
         k += 1
         eneg = False

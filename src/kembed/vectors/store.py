@@ -13,7 +13,6 @@ from typing import NamedTuple
 import numpy as np
 
 from kembed.vectors.report import LoadReport
-from kembed.vectors.topk import topn as _topn
 
 _QUERY_BLOCK = 64
 _METHODS = ("3cosadd", "3cosmul")
@@ -80,11 +79,18 @@ class Vectors:
             raise ValueError("`words` must be distinct; a word appears twice.")
 
     @classmethod
-    def _trusted(cls, words, vectors, *, norms, report, header) -> Vectors:
-        """Wraps checked data (a native folder) without copying or indexing it now."""
+    def _trusted(
+        cls, words, vectors, *, norms=None, report=None, header=None, key_to_index=None
+    ) -> Vectors:
+        """Wraps checked data (a reader's output, a native folder) without copying it or
+        checking it again; `key_to_index` is built on first use unless given."""
         self = cls.__new__(cls)
+        if vectors.flags.writeable:
+            vectors.flags.writeable = False
         self.index_to_key, self.vectors, self._norms = words, vectors, norms
-        self.report, self.header = report, header
+        self.report, self.header = report, dict(header or {})
+        if key_to_index is not None:
+            self.__dict__["key_to_index"] = key_to_index
         return self
 
     # --- loading and saving ------------------------------------------------------------
@@ -338,6 +344,12 @@ class Vectors:
         keep = [w for w in dict.fromkeys(words) if w in index]
         rows = np.array([index[w] for w in keep], dtype=np.int64)
         return Vectors(keep, self.vectors[rows], header=self.header)
+
+
+def _topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    from kembed.vectors.topk import topn  # numba loads on the first query, not on import
+
+    return topn(scores, n)
 
 
 def _check_topn(topn: int) -> None:

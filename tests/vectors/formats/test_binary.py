@@ -17,7 +17,7 @@ def test_round_trip_with_newline_bytes_inside_vectors(tmp_path):
     path = tmp_path / "v.bin"
     with open(path, "wb") as f:
         write_binary(f, ["a\u00e9", "c"], matrix)
-    words, loaded, _report = read_binary(path)
+    words, loaded, _index, _report = read_binary(path)
     assert words == ["a\u00e9", "c"]
     np.testing.assert_array_equal(loaded, matrix)
 
@@ -26,7 +26,7 @@ def test_records_without_newlines(tmp_path):
     body = b"".join(w + b" " + np.float32([i, -i]).tobytes() for i, w in enumerate([b"x", b"y"]))
     path = tmp_path / "v.bin"
     path.write_bytes(b"2 2\n" + body)
-    words, matrix, _ = read_binary(path)
+    words, matrix, _index, _ = read_binary(path)
     assert words == ["x", "y"]
     np.testing.assert_array_equal(matrix, [[0, 0], [1, -1]])
 
@@ -45,7 +45,7 @@ def test_header_count_and_limit(tmp_path):
         read_binary(path)
     assert read_binary(path, errors="skip")[0] == ["x"]
     path.write_bytes(b"2 1\nx " + np.float32([1]).tobytes() + b"\ny " + np.float32([2]).tobytes())
-    words, _, report = read_binary(path, limit=1)
+    words, _, _index, report = read_binary(path, limit=1)
     assert words == ["x"] and report.skipped == {"past limit": 1}
 
 

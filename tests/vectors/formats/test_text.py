@@ -17,14 +17,14 @@ def write(tmp_path, data: bytes, name="v.txt"):
 
 
 def test_plain_glove(tmp_path):
-    words, matrix, report = read_text(write(tmp_path, b"the 0.1 0.2\ncat -1 2.5e-1\n"))
+    words, matrix, _index, report = read_text(write(tmp_path, b"the 0.1 0.2\ncat -1 2.5e-1\n"))
     assert words == ["the", "cat"]
     np.testing.assert_array_equal(matrix, np.float32([[0.1, 0.2], [-1, 0.25]]))
     assert (report.lines_read, report.vectors_kept, report.skipped) == (2, 2, {})
 
 
 def test_word2vec_header(tmp_path):
-    words, matrix, report = read_text(write(tmp_path, b"2 3\na 1 2 3\nb 4 5 6\n"))
+    words, matrix, _index, report = read_text(write(tmp_path, b"2 3\na 1 2 3\nb 4 5 6\n"))
     assert words == ["a", "b"] and matrix.shape == (2, 3)
     assert report.format == "word2vec" and report.header_count == 2
 
@@ -39,7 +39,7 @@ def test_word2vec_header(tmp_path):
     ],
 )
 def test_words_with_spaces(tmp_path, line, word):
-    words, matrix, _ = read_text(write(tmp_path, b"the 0 0\n" + line), dim=2)
+    words, matrix, _index, _ = read_text(write(tmp_path, b"the 0 0\n" + line), dim=2)
     assert words == ["the", word]
     np.testing.assert_array_equal(matrix[1], [1, 2])
 
@@ -56,7 +56,7 @@ def test_words_with_spaces(tmp_path, line, word):
     ids=["crlf", "bom", "trailing-spaces", "no-final-newline", "space-runs"],
 )
 def test_layout_quirks(tmp_path, data):
-    words, matrix, report = read_text(write(tmp_path, data))
+    words, matrix, _index, report = read_text(write(tmp_path, data))
     assert words == ["a", "b"]
     np.testing.assert_array_equal(matrix, [[1, 2], [3, 4]])
     assert report.skipped == {}
@@ -65,8 +65,8 @@ def test_layout_quirks(tmp_path, data):
 @pytest.mark.parametrize("policy, expected", [("first", [1, 2]), ("last", [5, 6])])
 def test_duplicates(tmp_path, policy, expected):
     path = write(tmp_path, b"a 1 2\nb 3 4\na 5 6\n")
-    words, matrix, report = read_text(path, duplicates=policy)
-    assert sorted(words) == ["a", "b"]
+    words, matrix, index, report = read_text(path, duplicates=policy)
+    assert sorted(words) == ["a", "b"] and index == {w: i for i, w in enumerate(words)}
     np.testing.assert_array_equal(matrix[words.index("a")], expected)
     assert report.skipped == {"duplicate word": 1}
 
@@ -79,7 +79,7 @@ def test_duplicates_error_names_both_lines(tmp_path):
 
 def test_invalid_utf8_is_kept_losslessly(tmp_path):
     path = write(tmp_path, b"caf\xe9 1 2\nok 3 4\n")
-    words, _, report = read_text(path)
+    words, _, _index, report = read_text(path)
     assert words[0].encode("utf-8", "surrogateescape") == b"caf\xe9"
     assert report.invalid_utf8 == 1
 
@@ -88,7 +88,7 @@ def test_empty_word(tmp_path):
     path = write(tmp_path, b"a 1 2\n 3 4\n")
     with pytest.raises(VectorFormatError, match=r"line 2: expected a word and 2 numbers"):
         read_text(path)
-    words, _, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, errors="skip")
     assert words == ["a"] and report.skipped == {"empty word": 1}
 
 
@@ -96,7 +96,7 @@ def test_truncated_last_line(tmp_path):
     path = write(tmp_path, b"a 1 2 3\nb 4 5 6\nc 7")
     with pytest.raises(VectorFormatError, match=r"v.txt, line 3: .*too few fields.*'c 7'"):
         read_text(path)
-    words, _, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, errors="skip")
     assert words == ["a", "b"] and report.skipped == {"too few fields": 1}
 
 
@@ -105,7 +105,7 @@ def test_nan_and_inf(tmp_path, value):
     path = write(tmp_path, b"a 1 2\nb 3 " + value + b"\nc 5 6\n")
     with pytest.raises(VectorFormatError, match=r"line 2: .*NaN or infinity"):
         read_text(path)
-    words, _, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, errors="skip")
     assert words == ["a", "c"] and report.skipped == {"nan or inf": 1}
 
 
@@ -113,7 +113,7 @@ def test_garbage_number(tmp_path):
     path = write(tmp_path, b"a 1 2\nb 3 x4\n")
     with pytest.raises(VectorFormatError, match=r"line 2: .*b'x4' is not a number"):
         read_text(path)
-    assert read_text(path, errors="skip")[2].skipped == {"bad number": 1}
+    assert read_text(path, errors="skip")[3].skipped == {"bad number": 1}
 
 
 @pytest.mark.parametrize("data, found", [(b"3 2\na 1 2\nb 3 4\n", 2), (b"1 2\na 1 2\nb 3 4\n", 2)])
@@ -121,7 +121,7 @@ def test_header_count_disagrees(tmp_path, data, found):
     path = write(tmp_path, data)
     with pytest.raises(VectorFormatError, match=rf"line 1: the header says .* holds {found}"):
         read_text(path)
-    words, _, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, errors="skip")
     assert words == ["a", "b"] and report.skipped == {"header count mismatch": 1}
 
 
@@ -132,16 +132,16 @@ def test_empty_file(tmp_path, data):
 
 
 def test_blank_lines_are_counted(tmp_path):
-    _, _, report = read_text(write(tmp_path, b"a 1 2\n\nb 3 4\n\n"))
+    _, _, _index, report = read_text(write(tmp_path, b"a 1 2\n\nb 3 4\n\n"))
     assert report.skipped == {"blank line": 2}
 
 
 def test_vocab_and_limit(tmp_path):
     path = write(tmp_path, b"a 1 2\nb 3 4\nc 5 6\nd 7 8\n")
-    words, matrix, report = read_text(path, vocab={"c", "a", "zzz"})
+    words, matrix, _index, report = read_text(path, vocab={"c", "a", "zzz"})
     assert words == ["a", "c"] and report.skipped == {"not in vocab": 2}
     np.testing.assert_array_equal(matrix, [[1, 2], [5, 6]])
-    words, _, report = read_text(path, limit=2)
+    words, _, _index, report = read_text(path, limit=2)
     assert words == ["a", "b"] and report.skipped == {"past limit": 2}
 
 
@@ -155,7 +155,7 @@ def test_many_blocks(tmp_path, monkeypatch):
 
     monkeypatch.setattr(streams, "BLOCK", 64)
     lines = [f"w{i} {i} {-i}.5\n".encode() for i in range(500)]
-    words, matrix, _ = read_text(write(tmp_path, b"".join(lines)))
+    words, matrix, _index, _ = read_text(write(tmp_path, b"".join(lines)))
     assert words == [f"w{i}" for i in range(500)]
     np.testing.assert_array_equal(matrix[:, 0], np.arange(500))
     with pytest.raises(VectorFormatError, match="line 301"):
@@ -165,7 +165,7 @@ def test_many_blocks(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_real_glove_file_is_exact(glove_file, glove_package):
     words, matrix = glove_package
-    ours, loaded, report = read_text(glove_file)
+    ours, loaded, _index, report = read_text(glove_file)
     assert ours == words
     # Every value equals Python's float() rounded to float32 (the package's matrix).
     np.testing.assert_array_equal(loaded, matrix)

@@ -35,7 +35,7 @@ def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
 
 
 def read(path, *, format: str, member=None, dim=None, vocab=None, limit=None, errors, duplicates):
-    """Reads a text or binary vector file: (words, matrix, `LoadReport`)."""
+    """Reads a text or binary vector file: (words, matrix, word -> row, `LoadReport`)."""
     options = dict(member=member, vocab=vocab, limit=limit, errors=errors, duplicates=duplicates)
     if format == "word2vec-binary":
         return read_binary(path, **options)

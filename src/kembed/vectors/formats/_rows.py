@@ -73,11 +73,12 @@ class Rows:
         self.n = need
 
     def finish(self, name: str, report: LoadReport, duplicates: str):
-        """Applies the duplicate policy and returns (words, matrix)."""
+        """Applies the duplicate policy and returns (words, matrix, word -> row)."""
         words, matrix = self.words, self.matrix
         if self.n < matrix.shape[0]:
             matrix.resize((self.n, matrix.shape[1]), refcheck=False)
-        if len(dict.fromkeys(words)) != len(words):
+        index = dict(zip(words, range(len(words)), strict=True))
+        if len(index) != len(words):
             lines = np.concatenate(self.lines)
             first: dict[str, int] = {}
             dropped = []
@@ -102,7 +103,8 @@ class Rows:
             matrix[: len(kept)] = matrix[kept]
             words = [words[i] for i in kept]
             report.skip("duplicate word", len(dropped))
+            index = dict(zip(words, range(len(words)), strict=True))
         matrix.resize((len(words), matrix.shape[1]), refcheck=False)
         self.matrix = None
         report.vectors_kept = len(words)
-        return words, matrix
+        return words, matrix, index

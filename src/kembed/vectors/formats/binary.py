@@ -39,7 +39,7 @@ def read_binary(
         duplicates: `"first"`, `"last"` or `"error"`.
 
     Returns:
-        (words, float32 matrix, `LoadReport`).
+        (words, float32 matrix, word -> row, `LoadReport`).
 
     Raises:
         VectorFormatError: for a missing header, a truncated record, or (with
@@ -110,8 +110,8 @@ def read_binary(
         report.skip("header count mismatch")
     elif limit is not None and limit < count:
         report.skip("past limit", count - limit)
-    words, matrix = rows.finish(name, report, duplicates)
-    return words, matrix, report
+    words, matrix, index = rows.finish(name, report, duplicates)
+    return words, matrix, index, report
 
 
 def write_binary(stream, words: list[str], matrix: np.ndarray) -> None:

@@ -170,7 +170,7 @@ def read_text(
         duplicates: `"first"`, `"last"` or `"error"`.
 
     Returns:
-        (words, float32 matrix, `LoadReport`).
+        (words, float32 matrix, word -> row, `LoadReport`).
 
     Raises:
         VectorFormatError: for a bad line (with `errors="raise"`), an empty file, or a
@@ -225,8 +225,8 @@ def read_text(
                 "errors='skip' to load what is there.",
             )
         report.skip("header count mismatch")
-    words, matrix = reader.rows.finish(name, report, duplicates)
-    return words, matrix, report
+    words, matrix, index = reader.rows.finish(name, report, duplicates)
+    return words, matrix, index, report
 
 
 def _estimate(path: str | os.PathLike[str], block: bytes) -> int:
