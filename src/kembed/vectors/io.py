@@ -119,7 +119,7 @@ def _read(source, **options) -> Vectors:
 
 def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vectors:
     """Opens a kembed folder (memory-mapped)."""
-    words, matrix, norms, header = native.read_native(path, verify=verify)
+    words, matrix, norms, header = native.read_native(path, verify=verify, lazy=True)
     report = LoadReport.from_dict(
         {"source": os.fspath(path), "format": "native", **(header.get("report") or {})}
     )

@@ -189,7 +189,7 @@ def parse_block(buf, wanted, use_wanted, out, lines, slow):
             end = w
             spaces = 0
             while end < size and buf[end] != 10:
-                spaces += buf[end] == 32
+                spaces += _is_space(buf[end])
                 end += 1
             if spaces <= dim:
                 lines[n, 2] = end
@@ -217,13 +217,13 @@ def parse_block(buf, wanted, use_wanted, out, lines, slow):
             # last `dim` fields.
             q = end
             for f in range(dim):
-                while buf[q - 1] != 32:
+                while q > pos and not _is_space(buf[q - 1]):
                     q -= 1
                 if f < dim - 1:
-                    while buf[q - 1] == 32:
+                    while q > pos and _is_space(buf[q - 1]):
                         q -= 1
-            lines[n, 1] = q - 1
-            if q - 1 == pos:
+            lines[n, 1] = max(q - 1, pos)
+            if q - 1 <= pos:
                 lines[n, 3] = EMPTY_WORD
             elif use_wanted and not _wanted(_hash(buf, pos, q - 1), wanted):
                 lines[n, 4] = -2

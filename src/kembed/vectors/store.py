@@ -83,11 +83,16 @@ class Vectors:
         cls, words, vectors, *, norms=None, report=None, header=None, key_to_index=None
     ) -> Vectors:
         """Wraps checked data (a reader's output, a native folder) without copying it or
-        checking it again; `key_to_index` is built on first use unless given."""
+        checking it again. `words` may be a function returning them (decoded on first use);
+        `key_to_index` is built on first use unless given."""
         self = cls.__new__(cls)
         if vectors.flags.writeable:
             vectors.flags.writeable = False
-        self.index_to_key, self.vectors, self._norms = words, vectors, norms
+        if callable(words):
+            self._words = words
+        else:
+            self.index_to_key = words
+        self.vectors, self._norms = vectors, norms
         self.report, self.header = report, dict(header or {})
         if key_to_index is not None:
             self.__dict__["key_to_index"] = key_to_index
@@ -116,12 +121,17 @@ class Vectors:
     # --- lookup --------------------------------------------------------------------------
 
     @functools.cached_property
+    def index_to_key(self) -> list[str]:
+        """The words, in row order."""
+        return self._words()
+
+    @functools.cached_property
     def key_to_index(self) -> dict[str, int]:
         """word -> row index."""
         return dict(zip(self.index_to_key, range(len(self.index_to_key)), strict=False))
 
     def __len__(self) -> int:
-        return len(self.index_to_key)
+        return int(self.vectors.shape[0])
 
     @property
     def dim(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from kembed.errors import VectorFormatError
 from kembed.vectors.formats.text import read_text
@@ -170,3 +172,42 @@ def test_real_glove_file_is_exact(glove_file, glove_package):
     # Every value equals Python's float() rounded to float32 (the package's matrix).
     np.testing.assert_array_equal(loaded, matrix)
     assert report.lines_read == report.vectors_kept == 400_000
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.lists(
+        st.sampled_from(
+            [
+                b"a",
+                b"b",
+                b" ",
+                b"1",
+                b"-2.5",
+                b"e9",
+                b"nan",
+                b"\n",
+                b"\r",
+                b"\xc3",
+                b"\xa0",
+                b"\xef\xbb\xbf",
+                b"3 2\n",
+            ]
+        ),
+        max_size=40,
+    ).map(b"".join)
+)
+@example(data=b"a a3 2\n a\ra\n")  # a \r inside a line once sent the parser backwards
+@example(data=b"3 2\n a\ra")
+def test_arbitrary_bytes_load_or_raise_clearly(tmp_path, data):
+    path = write(tmp_path, data)
+    try:
+        words, matrix, index, report = read_text(path, errors="skip")
+    except VectorFormatError as error:
+        assert str(error).startswith(str(path))
+        return
+    assert len(words) == matrix.shape[0] == len(index) == report.vectors_kept
+    assert np.isfinite(matrix).all()
+    assert report.lines_read >= report.vectors_kept

@@ -11,6 +11,7 @@ checksum on every open and the matrix's checksum with `verify=True`. No Keras, n
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -127,12 +128,14 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
     return header
 
 
-def read_native(path: str | os.PathLike[str], *, verify: bool = False):
+def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: bool = False):
     """Opens a native folder.
 
     Args:
         path: Path-like. The folder.
         verify: Also check the SHA-256 of the matrix files (reads them whole).
+        lazy: Return, instead of the word list, a function that decodes it (the
+            vocabulary's bytes are read and checked now, decoded on first use).
 
     Returns:
         (words, read-only memory-mapped matrix, norms, header).
@@ -158,15 +161,20 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False):
         actual = hashlib.sha256(data).hexdigest() if name == "vocab.txt" else _sha256(file)
         if actual != header["sha256"][name]:
             raise VectorFormatError(file, None, "checksum mismatch: the folder is damaged.")
-    words = data.decode("utf-8", "surrogateescape").split("\n")[:-1]
+    words = functools.partial(_decode, data)
     matrix = np.load(os.path.join(path, "vectors.npy"), mmap_mode="r", allow_pickle=False)
     norms = np.load(os.path.join(path, "norms.npy"), mmap_mode="r", allow_pickle=False)
     shape = tuple(header["shape"])
-    if matrix.shape != shape or matrix.dtype != np.dtype("<f4") or len(words) != shape[0]:
+    count = data.count(b"\n")
+    if matrix.shape != shape or matrix.dtype != np.dtype("<f4") or count != shape[0]:
         raise VectorFormatError(
             path,
             None,
             f"the header says shape {shape}, the files hold {matrix.shape} {matrix.dtype} "
-            f"and {len(words)} words: the folder is damaged.",
+            f"and {count} words: the folder is damaged.",
         )
-    return words, matrix, norms, header
+    return (words if lazy else words()), matrix, norms, header
+
+
+def _decode(data: bytes) -> list[str]:
+    return data.decode("utf-8", "surrogateescape").split("\n")[:-1]

@@ -1,7 +1,8 @@
 """Reading vectors in text formats: GloVe (no header) and word2vec / fastText `.vec` (a
 `count dim` header line). One line per word: the word, then `dim` numbers separated by
-ASCII spaces; the word is everything before the last `dim` fields, so words holding spaces
-or U+00A0 (glove.840B) stay whole. Writing is `write_text`. No Keras, no printing.
+ASCII spaces (a tab or a carriage return counts as one); the word is everything before
+the last `dim` fields, so words holding spaces or U+00A0 (glove.840B) stay whole.
+Writing is `write_text`. No Keras, no printing.
 """
 
 from __future__ import annotations
