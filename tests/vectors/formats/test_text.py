@@ -211,3 +211,17 @@ def test_arbitrary_bytes_load_or_raise_clearly(tmp_path, data):
     assert len(words) == matrix.shape[0] == len(index) == report.vectors_kept
     assert np.isfinite(matrix).all()
     assert report.lines_read >= report.vectors_kept
+
+
+def test_many_blocks_with_skipped_lines(tmp_path, monkeypatch):
+    from kembed.vectors.formats import streams
+
+    monkeypatch.setattr(streams, "BLOCK", 50)
+    lines = [f"w{i} {i} 1\n".encode() if i % 7 else b"bad 1\n\n" for i in range(300)]
+    words, matrix, _index, report = read_text(
+        write(tmp_path, b"".join(lines) + b"last 5 5"), errors="skip", dim=2
+    )
+    kept = [i for i in range(300) if i % 7]
+    assert words == [f"w{i}" for i in kept] + ["last"]
+    np.testing.assert_array_equal(matrix[:, 0], kept + [5])
+    assert report.skipped == {"too few fields": 43, "blank line": 43}

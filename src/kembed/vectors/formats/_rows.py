@@ -57,11 +57,23 @@ class Rows:
     def append(
         self, block: np.ndarray, words: list[str], lines: np.ndarray, keep: np.ndarray
     ) -> None:
-        """Appends the rows of `block` (with their words and line numbers) where `keep`."""
+        """Appends the rows of `block` (with their words and line numbers) where `keep`.
+        `block` may be a view into the matrix at or after the next row (a kernel wrote
+        there directly): then rows move only if some were dropped before them."""
         if not keep.all():
             kept = np.flatnonzero(keep)
             block, words, lines = block[kept], [words[i] for i in kept], lines[kept]
         need = self.n + len(words)
+        in_place = (
+            len(block)
+            and block.base is not None
+            and block.ctypes.data == self.matrix[self.n :].ctypes.data
+        )
+        if in_place:
+            self.words.extend(words)
+            self.lines.append(np.asarray(lines, dtype=np.int64))
+            self.n = need
+            return
         if need > self.matrix.shape[0]:
             self.matrix.resize(
                 (max(need, int(self.matrix.shape[0] * 1.25)), self.matrix.shape[1]),

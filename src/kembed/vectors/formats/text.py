@@ -67,12 +67,18 @@ class _Reader:
             )
         self.report.skip(reason)
 
-    def parse(self, block: bytes):
-        """Runs the kernel on one block (in a worker thread)."""
+    def parse(self, item: tuple[bytes, int, int | None]):
+        """Runs the kernel on one block (in a worker thread). With `first_row`, the rows
+        go straight into the final matrix at that row (room for a row per line is there)."""
+        block, cap, first_row = item
         buf = np.frombuffer(block, dtype=np.uint8)
-        cap = block.count(b"\n") + 1
         lines = np.empty((cap, 6), dtype=np.int64)
-        out = np.empty((cap, self.dim), dtype=np.float32)
+        if first_row is None:
+            out = np.empty((cap, self.dim), dtype=np.float32)
+        else:
+            out = self.rows.matrix[first_row : first_row + cap]
+            if len(out) != cap:  # the kernel must never write past the matrix
+                raise RuntimeError(f"kembed: {cap} rows needed at row {first_row}, too few.")
         slow = np.empty((256, 4), dtype=np.int64)
         n, n_rows, n_slow = parse.parse_block(
             buf, self.hashes, self.wanted is not None, out, lines, slow
@@ -203,17 +209,20 @@ def read_text(
         dim = dim if dim is not None else infer_dim(block)
         if not dim:
             raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
-        capacity = counts[0] if counts else _estimate(path, block)
-        if limit is not None:
-            capacity = min(capacity, limit)
-        if vocab is not None:
-            capacity = min(capacity, len(vocab))
+        # A full load of a plain file counts its lines first, so that the kernels write
+        # each block's rows straight into the final matrix (no copy, no growing).
+        direct = vocab is None and limit is None and streams.compression(path) is None
+        if direct:
+            capacity = block.count(b"\n") + 1 + _count_lines(stream)
+        else:
+            capacity = counts[0] if counts else _estimate(path, block)
+            capacity = min(capacity, limit if limit is not None else capacity)
+            capacity = min(capacity, len(vocab) if vocab is not None else capacity)
         reader = _Reader(
             name, report, dim, wanted=vocab, limit=limit, errors=errors, capacity=capacity
         )
         reader.first_line = reader_first
-        pending = itertools.chain([block], it)
-        for parsed in in_order(reader.parse, pending, workers=WORKERS):
+        for parsed in in_order(reader.parse, _items(block, it, direct), workers=WORKERS):
             if not reader.feed(parsed):
                 break
     if counts is not None and limit is None and report.lines_read != counts[0]:
@@ -228,6 +237,26 @@ def read_text(
         report.skip("header count mismatch")
     words, matrix, index = reader.rows.finish(name, report, duplicates)
     return words, matrix, index, report
+
+
+def _count_lines(stream) -> int:
+    """The newlines left in a plain file's stream (read again from the page cache, then
+    rewound to where it was)."""
+    position = stream.tell()
+    count = 0
+    while data := stream.read(streams.BLOCK):
+        count += data.count(b"\n")
+    stream.seek(position)
+    return count
+
+
+def _items(first: bytes, rest, direct: bool):
+    """(block, lines in it, first row in the final matrix or None) for each block."""
+    row = 0
+    for block in itertools.chain([first], rest):
+        cap = block.count(b"\n") + (not block.endswith(b"\n"))  # the lines in the block
+        yield block, cap, row if direct else None
+        row += cap
 
 
 def _estimate(path: str | os.PathLike[str], block: bytes) -> int:
