@@ -14,7 +14,17 @@ class KembedError(Exception):
     """Base class of the errors kembed raises about data."""
 
 
-class CorpusError(KembedError, ValueError):
+class _LocatedError(KembedError, ValueError):
+    """An error about one file, and optionally one line of it."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str):
+        self.path = os.fspath(path)
+        self.line = line
+        where = self.path if line is None else f"{self.path}, line {line:,}"
+        super().__init__(f"{where}: {message}")
+
+
+class CorpusError(_LocatedError):
     """A text file (a corpus, a dataset) that cannot be read as asked.
 
     Attributes:
@@ -22,26 +32,15 @@ class CorpusError(KembedError, ValueError):
         line: The 1-based line number, or `None` when the problem is not on one line.
     """
 
-    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str):
-        self.path = os.fspath(path)
-        self.line = line
-        where = self.path if line is None else f"{self.path}, line {line:,}"
-        super().__init__(f"{where}: {message}")
 
-
-class VectorFormatError(KembedError, ValueError):
+class VectorFormatError(_LocatedError):
     """A vector file that does not hold what its format says.
 
     Attributes:
         path: The file (for an archive, `archive.zip:member`).
-        line: The 1-based line (text formats) or record (binary) number, or `None`.
+        line: The 1-based line number, or `None` (binary records are counted in the
+            message).
     """
-
-    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str):
-        self.path = os.fspath(path)
-        self.line = line
-        where = self.path if line is None else f"{self.path}, line {line:,}"
-        super().__init__(f"{where}: {message}")
 
 
 class SourceError(KembedError, OSError):
