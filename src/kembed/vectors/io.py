@@ -4,9 +4,6 @@ back, through the format modules and the cache. No Keras, no printing.
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 import os
 from collections.abc import Iterable, Mapping
 
@@ -14,14 +11,12 @@ from kembed._io import atomic_write
 from kembed.errors import VectorFormatError
 from kembed.vectors import formats
 from kembed.vectors.cache import entry as cache_entry
-from kembed.vectors.formats import native
+from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
 from kembed.vectors.formats.binary import write_binary
 from kembed.vectors.formats.text import write_text
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
-
-_COMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
 def load(
@@ -145,7 +140,7 @@ def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "nativ
             path, vectors.index_to_key, vectors.vectors, norms=vectors.norms, extra=extra
         )
         return
-    opener = _COMPRESS.get(os.path.splitext(os.fspath(path))[1])
+    opener = streams.OPENERS.get(os.path.splitext(os.fspath(path))[1].lstrip("."))
     with atomic_write(path, mode="wb") as raw:
         stream = opener(raw, "wb") if opener else raw
         if format == "word2vec-binary":

@@ -17,7 +17,8 @@ from typing import IO
 
 from kembed.errors import VectorFormatError
 
-_MAGIC = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open, b"\xfd7zXZ\x00": lzma.open}
+_MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
+OPENERS = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 BLOCK = 1 << 24
 
 
@@ -27,10 +28,7 @@ def compression(path: str | os.PathLike[str]) -> str | None:
         head = f.read(6)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
-    for magic, opener in _MAGIC.items():
-        if head.startswith(magic):
-            return {gzip.open: "gz", bz2.open: "bz2", lzma.open: "xz"}[opener]
-    return None
+    return next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
 
 
 def zip_members(path: str | os.PathLike[str]) -> list[str]:
@@ -70,7 +68,7 @@ def open_bytes(path: str | os.PathLike[str], *, member: str | None = None) -> It
         return
     if member is not None:
         raise VectorFormatError(path, None, f"member={member!r} given, but this is no zip file.")
-    opener = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(kind, open)
+    opener = OPENERS.get(kind, open)
     with opener(path, "rb") as f:
         yield f
 
