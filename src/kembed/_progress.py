@@ -4,6 +4,7 @@ reports progress through it and never prints otherwise."""
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 
 
@@ -11,8 +12,9 @@ from collections.abc import Callable, Iterator
 def progress_bar(
     total: int | None, description: str, *, enabled: bool, completed: int = 0
 ) -> Iterator[Callable[[int], None]]:
-    """Yields `advance(n)`; shows a bar with size, speed and time left when `enabled`."""
-    if not enabled:
+    """Yields `advance(n)`; shows a bar with size, speed and time left on stderr when
+    `enabled` and stderr is a terminal (stdout stays clean for results such as `--json`)."""
+    if not (enabled and sys.stderr.isatty()):  # no bars in logs and pipes
         yield lambda n: None
         return
     from rich.progress import (
@@ -30,6 +32,8 @@ def progress_bar(
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, transient=False) as bar:
+    from rich.console import Console
+
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(description, total=total, completed=completed)
         yield lambda n: bar.advance(task, n)

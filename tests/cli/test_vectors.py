@@ -44,7 +44,7 @@ def test_neighbors_json(vectors_file):
         app, ["vectors", "neighbors", str(vectors_file), "king", "--topn", "2", "--json"]
     )
     assert result.exit_code == 0, result.output
-    found = json.loads(result.output)["king"]
+    found = json.loads(result.stdout)["king"]
     assert [w for w, _ in found] == ["man", "queen"]
 
 

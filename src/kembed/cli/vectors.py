@@ -21,12 +21,9 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 
 
 def _load(source: str, member: str | None = None, **options):
-    from rich.console import Console
-
     from kembed.vectors import Vectors
 
-    with Console(stderr=True).status(f"Loading {source} ..."):
-        return Vectors.load(source, member=member, **options)
+    return Vectors.load(source, member=member, progress=True, **options)
 
 
 def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> None:

@@ -31,6 +31,7 @@ def load(
     dim: int | None = None,
     cache: bool = True,
     verify: bool = False,
+    progress: bool = False,
 ) -> Vectors:
     """Loads word vectors.
 
@@ -61,6 +62,7 @@ def load(
         cache: Convert a full load of a text or binary file into the native format in
             the cache folder, and memory-map it on later loads. Defaults to True.
         verify: Check the checksums of the whole native matrix on opening.
+        progress: Show a progress bar while a text or binary file is read.
 
     Returns:
         `Vectors`, with the load's `LoadReport` in `.report`.
@@ -86,7 +88,7 @@ def load(
         return _subset(open_native(source, verify=verify), wanted, limit)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
     if not cache or wanted is not None or limit is not None:
-        return _read(source, vocab=wanted, limit=limit, **options)
+        return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     folder = cache_entry(source, **options)
     if native.is_native(folder):
         try:
@@ -96,7 +98,7 @@ def load(
         else:
             vectors.report.from_cache = True
             return vectors
-    vectors = _read(source, vocab=None, limit=None, **options)
+    vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     native.write_native(
         folder,
         vectors.index_to_key,

@@ -34,9 +34,9 @@ def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     return "word2vec"
 
 
-def read(path, *, format: str, member=None, dim=None, vocab=None, limit=None, errors, duplicates):
-    """Reads a text or binary vector file: (words, matrix, word -> row, `LoadReport`)."""
-    options = dict(member=member, vocab=vocab, limit=limit, errors=errors, duplicates=duplicates)
+def read(path, *, format: str, dim=None, **options):
+    """Reads a text or binary vector file: (words, matrix, word -> row, `LoadReport`).
+    `options` are those of `read_text` / `read_binary`."""
     if format == "word2vec-binary":
         return read_binary(path, **options)
     return read_text(path, header=format == "word2vec", dim=dim, **options)

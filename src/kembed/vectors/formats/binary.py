@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from kembed._progress import progress_bar
 from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
@@ -26,6 +27,7 @@ def read_binary(
     limit: int | None = None,
     errors: str = "raise",
     duplicates: str = "first",
+    progress: bool = False,
 ):
     """Reads a word2vec binary file.
 
@@ -37,6 +39,7 @@ def read_binary(
         errors: `"raise"` or `"skip"`: what to do with NaN or infinite values and a
             header whose count disagrees with the records.
         duplicates: `"first"`, `"last"` or `"error"`.
+        progress: Show a progress bar of the bytes read.
 
     Returns:
         (words, float32 matrix, word -> row, `LoadReport`).
@@ -47,7 +50,10 @@ def read_binary(
     """
     name = streams.display_name(path, member)
     report = LoadReport(source=name, format="word2vec-binary")
-    with streams.open_bytes(path, member=member) as stream:
+    with (
+        streams.open_bytes(path, member=member) as stream,
+        progress_bar(streams.plain_size(path, member), name, enabled=progress) as advance,
+    ):
         first = stream.readline(1000)
         counts = parse_header(first)
         if counts is None:
@@ -62,6 +68,7 @@ def read_binary(
         record = 0
         while report.lines_read < want:
             data = stream.read(streams.BLOCK)
+            advance(len(data))
             buf = rest + data
             if not buf.strip(b"\n"):
                 break

@@ -12,7 +12,7 @@ import gzip
 import lzma
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from kembed.errors import VectorFormatError
@@ -35,6 +35,11 @@ def zip_members(path: str | os.PathLike[str]) -> list[str]:
     """The names of the files in a zip archive, in archive order."""
     with zipfile.ZipFile(path) as archive:
         return [info.filename for info in archive.infolist() if not info.is_dir()]
+
+
+def plain_size(path: str | os.PathLike[str], member: str | None) -> int | None:
+    """The number of bytes a reader will read, if known without decompressing."""
+    return os.path.getsize(path) if member is None and compression(path) is None else None
 
 
 def display_name(path: str | os.PathLike[str], member: str | None) -> str:
@@ -73,13 +78,18 @@ def open_bytes(path: str | os.PathLike[str], *, member: str | None = None) -> It
         yield f
 
 
-def blocks(stream: IO[bytes], *, size: int = BLOCK) -> Iterator[bytes]:
-    """Yields blocks of whole lines (each ending in `\\n`, but maybe the file's last)."""
+def blocks(
+    stream: IO[bytes], *, size: int = BLOCK, advance: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """Yields blocks of whole lines (each ending in `\\n`, but maybe the file's last);
+    `advance(n)` is told of each `n` bytes read."""
     rest = b""
     while True:
         data = stream.read(size)
         if not data:
             break
+        if advance:
+            advance(len(data))
         data = rest + data if rest else data
         cut = data.rfind(b"\n") + 1
         if cut == 0:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from kembed._progress import progress_bar
 from kembed._threads import in_order
 from kembed.errors import VectorFormatError
 from kembed.vectors import parse
@@ -119,7 +120,8 @@ class _Reader:
                 continue
             text = buf[s:e].tobytes()
             try:
-                out[row, col] = float(text)
+                with np.errstate(over="ignore"):  # beyond float32: inf, reported below
+                    out[row, col] = float(text)
             except ValueError:
                 keep[row] = False
                 self.bad(first + int(taken[row]), "bad number", f"{text!r} is not a number")
@@ -129,7 +131,8 @@ class _Reader:
             self.bad(
                 first + int(k),
                 "nan or inf",
-                f"found NaN or infinity: {_snippet(buf, lines[k, 0], lines[k, 2])}",
+                "found NaN, infinity or a number beyond float32's range: "
+                f"{_snippet(buf, lines[k, 0], lines[k, 2])}",
             )
         words = decode_words(buf, lines[taken, 0], lines[taken, 1], self.report)
         if self.wanted is not None:
@@ -161,6 +164,7 @@ def read_text(
     limit: int | None = None,
     errors: str = "raise",
     duplicates: str = "first",
+    progress: bool = False,
 ):
     """Reads a GloVe or word2vec text file.
 
@@ -175,6 +179,7 @@ def read_text(
         limit: Optional int. Read only the first `limit` vectors.
         errors: `"raise"` or `"skip"` (skip and count bad lines).
         duplicates: `"first"`, `"last"` or `"error"`.
+        progress: Show a progress bar of the bytes read.
 
     Returns:
         (words, float32 matrix, word -> row, `LoadReport`).
@@ -185,8 +190,11 @@ def read_text(
     """
     name = streams.display_name(path, member)
     report = LoadReport(source=name, format="glove")
-    with streams.open_bytes(path, member=member) as stream:
-        it = streams.blocks(stream)
+    with (
+        streams.open_bytes(path, member=member) as stream,
+        progress_bar(streams.plain_size(path, member), name, enabled=progress) as advance,
+    ):
+        it = streams.blocks(stream, advance=advance)
         block = next(it, b"")
         if block.startswith(_BOM):
             block = block[len(_BOM) :]
