@@ -114,6 +114,15 @@ def _hash(buf, start, end):
     return h
 
 
+@njit(cache=True, nogil=True)
+def hash_spans(buf, starts, ends):
+    """The FNV-1a hash of each span `buf[starts[i]:ends[i]]` (as `parse_block` hashes words)."""
+    out = np.empty(starts.shape[0], dtype=np.uint64)
+    for i in range(starts.shape[0]):
+        out[i] = _hash(buf, starts[i], ends[i])
+    return out
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _wanted(h, wanted):
     k = np.searchsorted(wanted, h)

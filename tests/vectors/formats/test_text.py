@@ -226,3 +226,10 @@ def test_many_blocks_with_skipped_lines(tmp_path, monkeypatch):
     assert words == [f"w{i}" for i in kept] + ["last"]
     np.testing.assert_array_equal(matrix[:, 0], kept + [5])
     assert report.skipped == {"too few fields": 43, "blank line": 43}
+
+
+def test_vocab_with_non_ascii_and_invalid_utf8(tmp_path):
+    path = write(tmp_path, "caf\u00e9 1 2\nna\u00efve 3 4\n".encode() + b"x\xff 5 6\nplain 7 8\n")
+    words, matrix, _index, _report = read_text(path, vocab={"caf\u00e9", "x\udcff", "nope\nx"})
+    assert words == ["caf\u00e9", "x\udcff"]
+    np.testing.assert_array_equal(matrix, [[1, 2], [5, 6]])

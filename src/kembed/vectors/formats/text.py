@@ -68,10 +68,12 @@ class _Reader:
             )
         self.report.skip(reason)
 
-    def parse(self, item: tuple[bytes, int, int | None]):
+    def parse(self, item: tuple[bytes, int | None, int | None]):
         """Runs the kernel on one block (in a worker thread). With `first_row`, the rows
         go straight into the final matrix at that row (room for a row per line is there)."""
         block, cap, first_row = item
+        if cap is None:
+            cap = block.count(b"\n") + (not block.endswith(b"\n"))
         buf = np.frombuffer(block, dtype=np.uint8)
         lines = np.empty((cap, 6), dtype=np.int64)
         if first_row is None:
@@ -144,14 +146,16 @@ class _Reader:
 
 
 def _hashes(words: Iterable[str]) -> np.ndarray:
-    """The FNV-1a hashes `split_lines` computes, of the UTF-8 bytes of `words`."""
-    out = []
-    for word in words:
-        h = 0xCBF29CE484222325
-        for b in word.encode("utf-8", "surrogateescape"):
-            h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-        out.append(h)
-    return np.unique(np.array(out, dtype=np.uint64))
+    """The sorted distinct hashes `parse_block` computes, of the UTF-8 bytes of `words`
+    (words holding a newline cannot be on a line, so they are left out)."""
+    words = [w for w in words if "\n" not in w]
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    data = np.frombuffer("\n".join(words).encode("utf-8", "surrogateescape"), np.uint8)
+    ends = np.flatnonzero(data == 10)
+    starts = np.concatenate([[0], ends + 1])
+    ends = np.concatenate([ends, [len(data)]])
+    return np.unique(parse.hash_spans(data, starts, ends))
 
 
 def read_text(
@@ -259,11 +263,15 @@ def _count_lines(stream) -> int:
 
 
 def _items(first: bytes, rest, direct: bool):
-    """(block, lines in it, first row in the final matrix or None) for each block."""
+    """(block, lines in it, first row in the final matrix), or (block, None, None) when
+    the rows do not go straight into the matrix, for each block."""
     row = 0
     for block in itertools.chain([first], rest):
+        if not direct:  # the worker counts the lines
+            yield block, None, None
+            continue
         cap = block.count(b"\n") + (not block.endswith(b"\n"))  # the lines in the block
-        yield block, cap, row if direct else None
+        yield block, cap, row
         row += cap
 
 
