@@ -82,8 +82,13 @@ def test_vocab_and_limit_through_the_cache(tmp_path):
     path = tmp_path / "v.txt"
     path.write_bytes(TEXT)
     Vectors.load(path)
-    assert Vectors.load(path, vocab={"cat": 1, "dog": 2}).index_to_key == ["cat"]
-    assert Vectors.load(path, limit=1).index_to_key == ["the"]
+    subset = Vectors.load(path, vocab={"cat": 1, "dog": 2})
+    assert subset.index_to_key == ["cat"] and subset.report.from_cache
+    assert subset.report.vectors_kept == 1 and subset.report.skipped == {"not in vocab": 1}
+    first = Vectors.load(path, limit=1)
+    assert first.index_to_key == ["the"] and first.report.skipped == {"past limit": 1}
+    np.testing.assert_array_equal(first.vectors, [[0.5, -1]])
+    assert Vectors.load(path, vocab=["the"], cache=False).report.from_cache is False
 
 
 def test_bad_options(tmp_path):

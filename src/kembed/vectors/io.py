@@ -4,6 +4,7 @@ back, through the format modules and the cache. No Keras, no printing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 
@@ -87,17 +88,18 @@ def load(
     if format == "native":
         return _subset(open_native(source, verify=verify), wanted, limit)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
-    if not cache or wanted is not None or limit is not None:
-        return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
-    folder = cache_entry(source, **options)
-    if native.is_native(folder):
+    folder = cache_entry(source, **options) if cache else None
+    if folder is not None and native.is_native(folder):
         try:
             vectors = open_native(folder, verify=verify)
         except VectorFormatError:
-            pass  # A damaged entry: rebuilt below.
+            pass  # A damaged entry: rebuilt below by a full load.
         else:
             vectors.report.from_cache = True
-            return vectors
+            return _subset(vectors, wanted, limit)
+    if folder is None or wanted is not None or limit is not None:
+        # A partial load parses only what it needs, and is not cached.
+        return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     native.write_native(
         folder,
@@ -124,10 +126,20 @@ def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vector
 
 
 def _subset(vectors: Vectors, wanted: set[str] | None, limit: int | None) -> Vectors:
+    """The first `limit` rows, then the words of `wanted`, in file order (the report says
+    what was left out)."""
+    report = vectors.report
     if limit is not None:
         vectors = Vectors(vectors.index_to_key[:limit], vectors.vectors[:limit])
     if wanted is not None:
         vectors = vectors.subset(w for w in vectors.index_to_key if w in wanted)
+    if report is not None and vectors.report is None:
+        report = dataclasses.replace(report, skipped=dict(report.skipped))
+        within = report.vectors_kept if limit is None else min(limit, report.vectors_kept)
+        report.skip("past limit", report.vectors_kept - within)
+        report.skip("not in vocab", within - len(vectors))
+        report.vectors_kept = len(vectors)
+        vectors.report = report
     return vectors
 
 
