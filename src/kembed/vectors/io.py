@@ -53,7 +53,8 @@ def load(
             Sniffed from the content by default.
         member: Optional str. The file to read inside a zip (the error lists them).
         vocab: Optional vocabulary (a `word_index` mapping or any iterable of words):
-            only these words are loaded, and the numbers of other lines are not parsed.
+            only these words are loaded; the numbers of other lines are neither parsed
+            nor checked. Uses the cache entry if one exists, else is not cached.
         limit: Optional int. Only the first `limit` vectors of the file.
         errors: `"raise"` (default: the first bad line raises `VectorFormatError`) or
             `"skip"` (bad lines are skipped and counted in the report).
