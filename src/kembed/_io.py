@@ -8,6 +8,7 @@ the final name. No Keras, no printing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -53,3 +54,12 @@ def atomic_write(
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, read in 16 MiB pieces, as a hex string."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()

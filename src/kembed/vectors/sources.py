@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-import hashlib
 import importlib
 import importlib.util
 import os
@@ -17,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from kembed._io import file_sha256
 from kembed._progress import progress_bar
 from kembed.errors import SourceError
 from kembed.vectors.cache import cache_dir
@@ -170,13 +170,8 @@ def _verify(part: Path, source: Source, expected_size: int | None) -> None:
     problem = None
     if expected_size is not None and size != expected_size:
         problem = f"{size:,} bytes, expected {expected_size:,}"
-    elif source.sha256:
-        digest = hashlib.sha256()
-        with open(part, "rb") as f:
-            while chunk := f.read(1 << 24):
-                digest.update(chunk)
-        if digest.hexdigest() != source.sha256:
-            problem = f"SHA-256 {digest.hexdigest()}, expected {source.sha256}"
+    elif source.sha256 and (digest := file_sha256(part)) != source.sha256:
+        problem = f"SHA-256 {digest}, expected {source.sha256}"
     if problem:
         with contextlib.suppress(OSError):
             part.unlink()

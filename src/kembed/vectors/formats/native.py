@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from kembed.__about__ import __version__
+from kembed._io import file_sha256
 from kembed.errors import VectorFormatError
 
 FORMAT = "kembed-vectors"
@@ -32,14 +33,6 @@ FILES = ("vectors.npy", "norms.npy", "vocab.txt")
 def is_native(path: str | os.PathLike[str]) -> bool:
     """True if `path` is a folder holding a native `header.json`."""
     return os.path.isfile(os.path.join(path, "header.json"))
-
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_native(
@@ -87,7 +80,7 @@ def write_native(
             "shape": list(matrix.shape),
             "created_by": f"kembed {__version__}",
             "sizes": {n: os.path.getsize(os.path.join(tmp, n)) for n in FILES},
-            "sha256": {n: _sha256(os.path.join(tmp, n)) for n in FILES},
+            "sha256": {n: file_sha256(os.path.join(tmp, n)) for n in FILES},
             **(extra or {}),
         }
         with open(os.path.join(tmp, "header.json"), "w", encoding="utf-8") as f:
@@ -158,7 +151,7 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: boo
     checks = FILES if verify else ("vocab.txt",)
     for name in checks:
         file = os.path.join(path, name)
-        actual = hashlib.sha256(data).hexdigest() if name == "vocab.txt" else _sha256(file)
+        actual = hashlib.sha256(data).hexdigest() if name == "vocab.txt" else file_sha256(file)
         if actual != header["sha256"][name]:
             raise VectorFormatError(file, None, "checksum mismatch: the folder is damaged.")
     words = functools.partial(_decode, data)
