@@ -73,7 +73,7 @@ class _Reader:
         go straight into the final matrix at that row (room for a row per line is there)."""
         block, cap, first_row = item
         if cap is None:
-            cap = block.count(b"\n") + (not block.endswith(b"\n"))
+            cap = _lines_in(block)
         buf = np.frombuffer(block, dtype=np.uint8)
         lines = np.empty((cap, 6), dtype=np.int64)
         if first_row is None:
@@ -194,11 +194,15 @@ def read_text(
     """
     name = streams.display_name(path, member)
     report = LoadReport(source=name, format="glove")
+    # A full load of a plain file counts the lines of each block first, so that the
+    # kernels write each block's rows straight into the final matrix (no copy, no growing).
+    size = streams.plain_size(path, member)
+    direct = vocab is None and limit is None and size is not None
     with (
         streams.open_bytes(path, member=member) as stream,
-        progress_bar(streams.plain_size(path, member), name, enabled=progress) as advance,
+        progress_bar(size, name, enabled=progress) as advance,
     ):
-        it = streams.blocks(stream, advance=advance)
+        it = streams.blocks(stream, advance=None if direct else advance)
         block = next(it, b"")
         if block.startswith(_BOM):
             block = block[len(_BOM) :]
@@ -221,20 +225,26 @@ def read_text(
         dim = dim if dim is not None else infer_dim(block)
         if not dim:
             raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
-        # A full load of a plain file counts its lines first, so that the kernels write
-        # each block's rows straight into the final matrix (no copy, no growing).
-        direct = vocab is None and limit is None and streams.compression(path) is None
+        caps = None
         if direct:
-            capacity = block.count(b"\n") + 1 + _count_lines(stream)
+            # The same blocks again from the start: count their lines, then read them
+            # for real (the first one is the one in hand, BOM and header removed).
+            stream.seek(0)
+            caps = [_lines_in(b) for b in streams.blocks(stream)]
+            stream.seek(0)
+            it = streams.blocks(stream, advance=advance)
+            next(it)
+            caps[0] = _lines_in(block)
+            capacity = sum(caps)
         else:
             capacity = counts[0] if counts else _estimate(path, block)
-            capacity = min(capacity, limit if limit is not None else capacity)
-            capacity = min(capacity, len(vocab) if vocab is not None else capacity)
+            for bound in (limit, None if vocab is None else len(vocab)):
+                capacity = capacity if bound is None else min(capacity, bound)
         reader = _Reader(
             name, report, dim, wanted=vocab, limit=limit, errors=errors, capacity=capacity
         )
         reader.first_line = reader_first
-        for parsed in in_order(reader.parse, _items(block, it, direct), workers=WORKERS):
+        for parsed in in_order(reader.parse, _items(block, it, caps), workers=WORKERS):
             if not reader.feed(parsed):
                 break
     if counts is not None and limit is None and report.lines_read != counts[0]:
@@ -251,26 +261,20 @@ def read_text(
     return words, matrix, index, report
 
 
-def _count_lines(stream) -> int:
-    """The newlines left in a plain file's stream (read again from the page cache, then
-    rewound to where it was)."""
-    position = stream.tell()
-    count = 0
-    while data := stream.read(streams.BLOCK):
-        count += data.count(b"\n")
-    stream.seek(position)
-    return count
+def _lines_in(block: bytes) -> int:
+    """The lines in a block: its newlines, plus a last line without one."""
+    return block.count(b"\n") + (bool(block) and not block.endswith(b"\n"))
 
 
-def _items(first: bytes, rest, direct: bool):
-    """(block, lines in it, first row in the final matrix), or (block, None, None) when
-    the rows do not go straight into the matrix, for each block."""
-    row = 0
-    for block in itertools.chain([first], rest):
-        if not direct:  # the worker counts the lines
+def _items(first: bytes, rest, caps: list[int] | None):
+    """(block, lines in it, first row in the final matrix) for each block, given the
+    blocks' line counts `caps`; without them, (block, None, None)."""
+    if caps is None:  # the worker counts the lines
+        for block in itertools.chain([first], rest):
             yield block, None, None
-            continue
-        cap = block.count(b"\n") + (not block.endswith(b"\n"))  # the lines in the block
+        return
+    row = 0
+    for block, cap in zip(itertools.chain([first], rest), caps, strict=True):
         yield block, cap, row
         row += cap
 
