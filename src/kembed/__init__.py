@@ -6,6 +6,7 @@ nothing heavy: Keras itself is imported only when a Keras-facing name is first u
 
 from kembed.__about__ import __version__
 from kembed.backend import select_backend
+from kembed.embedding import CoverageReport, CoverageWarning, candidate_words, embedding_matrix
 from kembed.errors import CorpusError, KembedError, SourceError, VectorFormatError
 from kembed.text import (
     Tokenizer,
@@ -20,10 +21,18 @@ from kembed.vectors import LoadReport, Neighbor, Vectors
 select_backend()
 
 # Keras-facing names, imported on first use: name -> (module, attribute).
-_LAZY = {"pad_sequences": ("keras.utils", "pad_sequences")}
+_LAZY = {
+    "pad_sequences": ("keras.utils", "pad_sequences"),
+    "FrozenRowsEmbedding": ("kembed.embedding.layers", "FrozenRowsEmbedding"),
+    "fill_embedding": ("kembed.embedding.layers", "fill_embedding"),
+    "pretrained_embedding": ("kembed.embedding.layers", "pretrained_embedding"),
+}
 
 __all__ = [
     "CorpusError",
+    "CoverageReport",
+    "CoverageWarning",
+    "FrozenRowsEmbedding",
     "KembedError",
     "LoadReport",
     "Neighbor",
@@ -32,9 +41,13 @@ __all__ = [
     "VectorFormatError",
     "Vectors",
     "__version__",
+    "candidate_words",
+    "embedding_matrix",
+    "fill_embedding",
     "hashing_trick",
     "one_hot",
     "pad_sequences",
+    "pretrained_embedding",
     "read_lines",
     "text_to_word_sequence",
     "tokenizer_from_json",

