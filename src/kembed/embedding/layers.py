@@ -37,7 +37,7 @@ class FrozenRowsEmbedding(keras.layers.Layer):
     >>> layer.set_embeddings(np.arange(8, dtype="float32").reshape(4, 2), [2])
     >>> [tuple(w.shape) for w in layer.trainable_weights]
     [(1, 2)]
-    >>> np.asarray(layer(np.array([[2, 3]])))
+    >>> keras.ops.convert_to_numpy(layer(np.array([[2, 3]])))
     array([[[4., 5.],
             [6., 7.]]], dtype=float32)
 
@@ -121,11 +121,11 @@ class FrozenRowsEmbedding(keras.layers.Layer):
         if len(trainable) != self.trainable_rows or (
             len(trainable) and (trainable[0] < 1 or trainable[-1] >= self.input_dim)
         ):
+            span = f", in [{trainable[0]}, {trainable[-1]}]" if len(trainable) else ""
             raise ValueError(
                 f"`trainable_ids` must be {self.trainable_rows} distinct ids from 1 to "
                 f"{self.input_dim - 1}. Received: {len(trainable_ids)} ids, "
-                f"{len(trainable)} distinct, in [{trainable.min(initial=0)}, "
-                f"{trainable.max(initial=0)}]"
+                f"{len(trainable)} distinct{span}"
             )
         learns = np.zeros(self.input_dim, dtype=bool)
         learns[trainable] = True
@@ -281,11 +281,11 @@ def fill_embedding(
             f"{type(layer).__name__}; for a new layer use pretrained_embedding()."
         )
     if layer.output_dim != vectors.dim:
-        source = vectors.report.source if vectors.report else "the vectors"
+        where = f" (from {vectors.report.source})" if vectors.report else ""
         raise ValueError(
-            f"Layer {layer.name!r} has output_dim={layer.output_dim}, but {source} has "
-            f"dim={vectors.dim}. Load vectors of dim {layer.output_dim}, or create the layer "
-            f"with output_dim={vectors.dim}."
+            f"Layer {layer.name!r} has output_dim={layer.output_dim}, but the vectors{where} "
+            f"have dim={vectors.dim}. Load vectors of dim {layer.output_dim}, or create the "
+            f"layer with output_dim={vectors.dim}."
         )
     matrix, report = embedding_matrix(
         vectors, tokenizer_or_word_index, layer.input_dim, lookup=lookup, oov=oov, seed=seed
