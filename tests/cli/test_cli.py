@@ -31,8 +31,10 @@ def test_demo(tmp_path):
     result = runner.invoke(app, ["demo", "--epochs", "2", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "The slides' first workflow on Keras 3" in result.output
-    assert result.output.count("identical") == 7
+    assert "The slides' GloVe workflow on Keras 3" in result.output
+    assert result.output.count("identical") == 7 + 3
     assert (tmp_path / "embedding.npy").exists()
+    assert (tmp_path / "glove-oov.keras").exists()
 
 
 def test_demo_rejects_bad_options():

@@ -58,10 +58,11 @@ def demo(
     verbose: Annotated[int, typer.Option(min=0, max=2, help="Keras' fit verbosity.")] = 0,
 ) -> None:
     """Run the slide deck's workflows on built-in data and print what they did."""
-    from kembed.examples import own_embedding
+    from kembed.examples import glove_embedding, own_embedding, vectors_tour
 
     typer.echo(str(own_embedding.run(out_dir=out, epochs=epochs, seed=seed, verbose=verbose)))
-    from kembed.examples import vectors_tour
+    typer.echo("")
+    typer.echo(str(glove_embedding.run(out_dir=out, epochs=epochs, seed=seed, verbose=verbose)))
 
     typer.echo("")
     typer.echo(vectors_tour.run())

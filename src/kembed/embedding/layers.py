@@ -21,9 +21,10 @@ class FrozenRowsEmbedding(keras.layers.Layer):
     """An `Embedding` in which only some rows learn.
 
     The rows are held in two variables, `frozen_embeddings` (non-trainable) and
-    `trainable_embeddings`, and an integer `row_map` (non-trainable) says where each id's
-    row lives; a lookup gathers from both and keeps the right one, so gradients reach the
-    trainable rows only and the frozen rows stay bit-identical through `fit`.
+    `trainable_embeddings` (None when no row learns), and an integer `row_map`
+    (non-trainable) says where each id's row lives; a lookup gathers from both and keeps
+    the right one, so gradients reach the trainable rows only and the frozen rows stay
+    bit-identical through `fit`.
     `model.summary()` counts `trainable_rows * output_dim` trainable parameters, and the
     frozen rows plus the `input_dim` integers of the map as non-trainable.
 
@@ -87,12 +88,15 @@ class FrozenRowsEmbedding(keras.layers.Layer):
             trainable=False,
             name="frozen_embeddings",
         )
-        self.trainable_embeddings = self.add_weight(
-            shape=(self.trainable_rows, self.output_dim),
-            initializer="zeros",
-            trainable=True,
-            name="trainable_embeddings",
-        )
+        # No variable for no rows: a zero-size variable gets no gradient (a warning on torch).
+        self.trainable_embeddings = None
+        if self.trainable_rows:
+            self.trainable_embeddings = self.add_weight(
+                shape=(self.trainable_rows, self.output_dim),
+                initializer="zeros",
+                trainable=True,
+                name="trainable_embeddings",
+            )
         # Frozen ids first, then the trainable ones: the layout set_embeddings replaces.
         self.row_map = self.add_weight(
             shape=(self.input_dim,),
@@ -134,13 +138,16 @@ class FrozenRowsEmbedding(keras.layers.Layer):
         row_map[frozen] = np.arange(len(frozen))
         row_map[trainable] = len(frozen) + np.arange(len(trainable))
         self.frozen_embeddings.assign(matrix[frozen])
-        self.trainable_embeddings.assign(matrix[trainable])
+        if self.trainable_rows:
+            self.trainable_embeddings.assign(matrix[trainable])
         self.row_map.assign(row_map)
 
     @property
     def embeddings(self):
         """The whole `(input_dim, output_dim)` matrix, in id order (a tensor)."""
-        table = ops.concatenate([self.frozen_embeddings, self.trainable_embeddings], axis=0)
+        table = self.frozen_embeddings
+        if self.trainable_rows:
+            table = ops.concatenate([table, self.trainable_embeddings], axis=0)
         return ops.take(table, self.row_map, axis=0)
 
     def call(self, inputs):

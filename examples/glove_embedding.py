@@ -1,0 +1,1 @@
+../src/kembed/examples/glove_embedding.py
