@@ -36,17 +36,19 @@ def write_text(path: Path, words: list[str], matrix: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
-def prepare() -> dict[str, Path]:
+def prepare(names: tuple[str, ...] = ("50d", "300d")) -> dict[str, Path]:
+    """The benchmark files `names` (`"50d"`, `"300d"`), written on first use."""
     from kembed.vectors import Vectors
 
     DATA.mkdir(parents=True, exist_ok=True)
     files = {"50d": DATA / "glove.6B.50d.txt", "300d": DATA / "glove.6B.300d-projected.txt"}
+    files = {name: files[name] for name in names}
     if not all(p.exists() for p in files.values()):
         glove = Vectors.load("glove-6B-50d")
         matrix = np.asarray(glove.vectors)
-        if not files["50d"].exists():
+        if "50d" in files and not files["50d"].exists():
             write_text(files["50d"], glove.index_to_key, matrix)
-        if not files["300d"].exists():
+        if "300d" in files and not files["300d"].exists():
             projection = np.random.default_rng(300).normal(size=(50, 300)) / np.sqrt(50)
             write_text(files["300d"], glove.index_to_key, (matrix @ projection).astype("f4"))
     return files

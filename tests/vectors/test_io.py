@@ -7,6 +7,8 @@ import bz2
 import gzip
 import lzma
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -94,6 +96,20 @@ def test_vocab_and_limit_through_the_cache(tmp_path):
     assert first.index_to_key == ["the"] and first.report.skipped == {"past limit": 1}
     np.testing.assert_array_equal(first.vectors, [[0.5, -1]])
     assert Vectors.load(path, vocab=["the"], cache=False).report.from_cache is False
+
+
+def test_a_cached_load_does_not_load_the_parsers(tmp_path, private_cache):
+    path = tmp_path / "v.txt"
+    path.write_bytes(TEXT)
+    Vectors.load(path)
+    code = (
+        "import sys\nfrom kembed import Vectors\n"
+        f"v = Vectors.load({str(path)!r}, vocab=['cat'])\n"
+        "print(v.report.from_cache, 'numba' in sys.modules)"
+    )
+    env = {**os.environ, "KEMBED_CACHE": str(private_cache)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["True", "False"], out.stderr
 
 
 def test_bad_options(tmp_path):

@@ -251,9 +251,9 @@ def _check_ids(word_index: Mapping) -> int:
     """Checks that ids are distinct integers from 1 and returns the largest (0 if none)."""
     seen: dict[int, str] = {}
     for word, i in word_index.items():
-        if not isinstance(word, str):
+        if type(word) is not str and not isinstance(word, str):
             raise TypeError(f"`word_index` keys must be str. Received: {word!r} -> {i!r}")
-        if not isinstance(i, numbers.Integral) or isinstance(i, bool):
+        if type(i) is not int and (not isinstance(i, numbers.Integral) or isinstance(i, bool)):
             raise TypeError(f"`word_index` ids must be integers. Received: {word!r} -> {i!r}")
         if i < 1:
             raise ValueError(

@@ -5,6 +5,7 @@ back, through the format modules and the cache. No Keras, no printing.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 
@@ -14,8 +15,6 @@ from kembed.vectors import formats
 from kembed.vectors.cache import entry as cache_entry
 from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
-from kembed.vectors.formats.binary import write_binary
-from kembed.vectors.formats.text import write_text
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
 
@@ -132,8 +131,10 @@ def _subset(vectors: Vectors, wanted: set[str] | None, limit: int | None) -> Vec
     report = vectors.report
     if limit is not None:
         vectors = Vectors(vectors.index_to_key[:limit], vectors.vectors[:limit])
-    if wanted is not None:
-        vectors = vectors.subset(w for w in vectors.index_to_key if w in wanted)
+    if wanted is not None:  # one pass over the words; no word -> row dict of the whole table
+        words = vectors.index_to_key
+        rows = list(itertools.compress(range(len(words)), map(wanted.__contains__, words)))
+        vectors = Vectors([words[i] for i in rows], vectors.vectors[rows], header=vectors.header)
     if report is not None and vectors.report is None:
         report = dataclasses.replace(report, skipped=dict(report.skipped))
         within = report.vectors_kept if limit is None else min(limit, report.vectors_kept)
@@ -159,8 +160,12 @@ def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "nativ
     with atomic_write(path, mode="wb") as raw:
         stream = opener(raw, "wb") if opener else raw
         if format == "word2vec-binary":
+            from kembed.vectors.formats.binary import write_binary
+
             write_binary(stream, vectors.index_to_key, vectors.vectors)
         else:
+            from kembed.vectors.formats.text import write_text
+
             write_text(stream, vectors.index_to_key, vectors.vectors, header=format == "word2vec")
         if opener:
             stream.close()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 
 from kembed.vectors.formats import streams
-from kembed.vectors.formats.binary import read_binary
+from kembed.vectors.formats._rows import parse_header
 from kembed.vectors.formats.native import is_native
-from kembed.vectors.formats.text import parse_header, read_text
 
 FORMATS = ("glove", "word2vec", "word2vec-binary", "native")
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
@@ -38,5 +37,9 @@ def read(path, *, format: str, dim=None, **options):
     """Reads a text or binary vector file: (words, matrix, word -> row, `LoadReport`).
     `options` are those of `read_text` / `read_binary`."""
     if format == "word2vec-binary":
+        from kembed.vectors.formats.binary import read_binary
+
         return read_binary(path, **options)
+    from kembed.vectors.formats.text import read_text
+
     return read_text(path, header=format == "word2vec", dim=dim, **options)

@@ -10,11 +10,18 @@ from __future__ import annotations
 import numpy as np
 
 from kembed.errors import VectorFormatError
-from kembed.vectors import parse
 from kembed.vectors.report import LoadReport
 
 DUPLICATES = ("first", "last", "error")
 ERRORS = ("raise", "skip")
+
+
+def parse_header(line: bytes) -> tuple[int, int] | None:
+    """(count, dim) if `line` is a word2vec header (two non-negative integers), else None."""
+    fields = line.split()
+    if len(fields) == 2 and all(f.isdigit() for f in fields):
+        return int(fields[0]), int(fields[1])
+    return None
 
 
 def check_policy(name: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -30,6 +37,8 @@ def decode_words(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, report: 
     counted in `report.invalid_utf8`."""
     if not len(starts):
         return []
+    from kembed.vectors import parse  # numba loads when a file is parsed, not on import
+
     out = np.empty(int((ends - starts).sum()) + len(starts), dtype=np.uint8)
     size = parse.gather_words(buf, starts, ends, out)
     data = out[: size - 1].tobytes()

@@ -14,8 +14,7 @@ from kembed._progress import progress_bar
 from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
-from kembed.vectors.formats._rows import Rows, decode_words
-from kembed.vectors.formats.text import parse_header
+from kembed.vectors.formats._rows import Rows, decode_words, parse_header
 from kembed.vectors.report import LoadReport
 
 

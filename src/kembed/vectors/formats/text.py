@@ -19,20 +19,12 @@ from kembed._threads import in_order
 from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
-from kembed.vectors.formats._rows import Rows, decode_words
+from kembed.vectors.formats._rows import Rows, decode_words, parse_header
 from kembed.vectors.report import LoadReport
 
 _BOM = b"\xef\xbb\xbf"
 WORKERS = 2
 _REASONS = {parse.FEW_FIELDS: "too few fields", parse.EMPTY_WORD: "empty word"}
-
-
-def parse_header(line: bytes) -> tuple[int, int] | None:
-    """(count, dim) if `line` is a word2vec header (two non-negative integers), else None."""
-    fields = line.split()
-    if len(fields) == 2 and all(f.isdigit() for f in fields):
-        return int(fields[0]), int(fields[1])
-    return None
 
 
 def infer_dim(block: bytes) -> int | None:
