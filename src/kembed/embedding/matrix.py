@@ -4,6 +4,7 @@ and a policy for the rows of words without a vector. numpy only: no Keras here."
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import warnings
 from collections.abc import Iterable, Mapping
@@ -92,31 +93,22 @@ def embedding_matrix(
     rules = _check_lookup(lookup)
     if oov not in OOV_POLICIES:
         raise ValueError(f"`oov` must be one of {OOV_POLICIES}. Received: oov={oov!r}")
-    rows = vocabulary.rows
-    key_to_index = vectors.key_to_index
-    found = dict.fromkeys(rules, 0)
-    ids, sources, missing = [], [], []
-    for word, i in vocabulary.words_with_rows():
-        for rule in rules:
-            index = key_to_index.get(_RULES[rule](word))
-            if index is not None:
-                ids.append(i)
-                sources.append(index)
-                found[rule] += 1
-                break
-        else:
-            missing.append((word, i))
-    matrix = np.zeros((rows, vectors.dim), dtype=np.float32)
-    if ids:
-        order = np.argsort(sources, kind="stable")  # read a memory map in file order
-        matrix[np.asarray(ids)[order]] = vectors.vectors[np.asarray(sources)[order]]
-    fill = [i for _, i in missing]
+    sources, found = _look_up(vectors, vocabulary.words, rules)
+    hit = sources >= 0
+    ids = vocabulary.ids[hit]
+    matrix = np.zeros((vocabulary.rows, vectors.dim), dtype=np.float32)
+    if len(ids):
+        order = np.argsort(sources[hit], kind="stable")  # read a memory map in file order
+        matrix[ids[order]] = vectors.vectors[sources[hit][order]]
+    missing = np.flatnonzero(~hit)
+    fill = vocabulary.ids[missing].tolist()
     if vocabulary.oov_row is not None:
         fill.append(vocabulary.oov_row)
     if fill:
-        matrix[fill] = _oov_rows(oov, len(fill), matrix[ids] if ids else vectors.vectors, seed)
+        statistics = matrix[ids] if len(ids) else vectors.vectors
+        matrix[fill] = _oov_rows(oov, len(fill), statistics, seed)
     report = vocabulary.report(found, missing, matrix.shape, oov)
-    if missing and not ids:
+    if len(missing) and not len(ids):
         warnings.warn(
             "None of the words has a pretrained vector: check that the vectors and the "
             f"tokenizer agree (language, casing, `lookup`).\n{report}",
@@ -124,6 +116,25 @@ def embedding_matrix(
             stacklevel=2,
         )
     return matrix, report
+
+
+def _look_up(vectors: Vectors, words: list[str], rules: tuple[str, ...]):
+    """The row of each word in `vectors` (-1 if none) and how many each rule found: one
+    pass per rule over the words still missing."""
+    get = vectors.key_to_index.get
+    sources = np.full(len(words), -1, dtype=np.int64)
+    remaining = np.arange(len(words))
+    found = dict.fromkeys(rules, 0)
+    for rule in rules:
+        texts = words if len(remaining) == len(words) else [words[k] for k in remaining]
+        if rule != "exact":
+            texts = map(_RULES[rule], texts)
+        hits = np.fromiter(map(get, texts, itertools.repeat(-1)), np.int64, len(remaining))
+        ok = hits >= 0
+        sources[remaining[ok]] = hits[ok]
+        found[rule] = int(ok.sum())
+        remaining = remaining[~ok]
+    return sources, found
 
 
 def candidate_words(word_index: Any, *, lookup: Iterable[str] = LOOKUP) -> set[str]:
@@ -142,9 +153,9 @@ def candidate_words(word_index: Any, *, lookup: Iterable[str] = LOOKUP) -> set[s
     Returns:
         A set of strings.
     """
-    words = word_index.word_index if _is_tokenizer(word_index) else word_index
-    functions = [_RULES[rule] for rule in _check_lookup(lookup)]
-    return {f(word) for word in words for f in functions}
+    words = list(word_index.word_index if _is_tokenizer(word_index) else word_index)
+    rules = _check_lookup(lookup)
+    return set().union(*(words if r == "exact" else map(_RULES[r], words) for r in rules))
 
 
 def _check_lookup(lookup: Iterable[str]) -> tuple[str, ...]:
@@ -191,9 +202,8 @@ class _Vocabulary:
                 "`word_index` must be a fitted Tokenizer or a mapping of words to ids. "
                 f"Received: word_index of type {type(word_index).__name__}"
             )
-        self.word_index = word_index
         self.word_counts = word_counts
-        largest = _check_ids(word_index)
+        all_words, all_ids = _check_ids(word_index)
         if num_words is not None and (
             not isinstance(num_words, numbers.Integral)
             or isinstance(num_words, bool)
@@ -203,67 +213,78 @@ class _Vocabulary:
                 "`num_words` must be a positive integer or None. "
                 f"Received: num_words={num_words!r}"
             )
-        self.rows = int(num_words) if num_words is not None else largest + 1
+        self.rows = int(num_words) if num_words is not None else int(all_ids.max(initial=0)) + 1
         self.oov_row = None
+        within = all_ids < self.rows
+        self.unused_rows = self.rows - 1 - int(within.sum())
         if oov_token is not None:
             if oov_token not in word_index:
                 raise ValueError(
                     f"oov_token={oov_token!r} is not in `word_index`. Pass the tokenizer's "
                     "own oov_token, or None if it has none."
                 )
-            if word_index[oov_token] < self.rows:
-                self.oov_row = int(word_index[oov_token])
-        self.oov_token = oov_token
-
-    def words_with_rows(self):
-        """(word, id) for every word with a row, the OOV token excluded."""
-        rows, oov = self.rows, self.oov_token
-        return ((w, i) for w, i in self.word_index.items() if i < rows and w != oov)
+            position = all_words.index(oov_token)
+            if within[position]:
+                self.oov_row = int(all_ids[position])
+            all_ids = np.delete(all_ids, position)
+            del all_words[position]
+            within = np.delete(within, position)
+        # The words with a row (the OOV token excluded), their ids, and the words without.
+        self.words = list(itertools.compress(all_words, within))
+        self.ids = all_ids[within]
+        self.beyond = list(itertools.compress(all_words, ~within))
 
     def report(self, found, missing, shape, oov) -> CoverageReport:
-        counts = self.word_counts
-        rows, oov_token = self.rows, self.oov_token
-        beyond = [w for w, i in self.word_index.items() if i >= rows and w != oov_token]
+        """The report of a matrix; `missing` are positions in `self.words`."""
+        counts, words = self.word_counts, self.words
+        missing = [words[k] for k in missing]
         if counts is not None:
-            missing = sorted(missing, key=lambda pair: (-counts.get(pair[0], 0), pair[1]))
-            tokens = sum(counts.get(w, 0) for w, _ in self.words_with_rows())
-            tokens_missing = sum(counts.get(w, 0) for w, _ in missing)
-            tokens_beyond = sum(counts.get(w, 0) for w in beyond)
-        used = {i for i in self.word_index.values() if i < rows}
+            missing_counts = [counts.get(w, 0) for w in missing]
+            order = sorted(range(len(missing)), key=missing_counts.__getitem__, reverse=True)
+            missing = [missing[k] for k in order]
+            missing_counts = [missing_counts[k] for k in order]
+            tokens = sum(map(counts.get, words, itertools.repeat(0)))
+            tokens_beyond = sum(map(counts.get, self.beyond, itertools.repeat(0)))
         return CoverageReport(
             rows=shape[0],
             dim=shape[1],
-            num_words=sum(found.values()) + len(missing),
+            num_words=len(words),
             found=found,
-            missing=[w for w, _ in missing],
-            missing_counts=[] if counts is None else [counts.get(w, 0) for w, _ in missing],
+            missing=missing,
+            missing_counts=[] if counts is None else missing_counts,
             tokens=None if counts is None else tokens,
-            tokens_found=None if counts is None else tokens - tokens_missing,
+            tokens_found=None if counts is None else tokens - sum(missing_counts),
             tokens_beyond=None if counts is None else tokens_beyond,
-            words_beyond=len(beyond),
+            words_beyond=len(self.beyond),
             oov_row=self.oov_row,
-            unused_rows=rows - 1 - len(used),
+            unused_rows=self.unused_rows,
             oov=oov,
         )
 
 
-def _check_ids(word_index: Mapping) -> int:
-    """Checks that ids are distinct integers from 1 and returns the largest (0 if none)."""
-    seen: dict[int, str] = {}
-    for word, i in word_index.items():
-        if type(word) is not str and not isinstance(word, str):
-            raise TypeError(f"`word_index` keys must be str. Received: {word!r} -> {i!r}")
-        if type(i) is not int and (not isinstance(i, numbers.Integral) or isinstance(i, bool)):
-            raise TypeError(f"`word_index` ids must be integers. Received: {word!r} -> {i!r}")
-        if i < 1:
-            raise ValueError(
-                f"`word_index` maps {word!r} to {i}, but ids start at 1: row 0 is padding. "
-                "Shift the ids by one (a Tokenizer's word_index already starts at 1)."
-            )
-        if i in seen:
-            raise ValueError(
-                f"`word_index` maps both {seen[i]!r} and {word!r} to {i}: each row holds "
-                "one word. Give each word its own id."
-            )
-        seen[i] = word
-    return max(seen, default=0)
+def _check_ids(word_index: Mapping) -> tuple[list[str], np.ndarray]:
+    """The words and their ids (an int64 array), checked: str words, distinct integer ids
+    from 1."""
+    words, ids = list(word_index.keys()), list(word_index.values())
+    if set(map(type, words)) - {str} or set(map(type, ids)) - {int}:
+        for word, i in zip(words, ids, strict=True):  # the slow path finds the culprit
+            if not isinstance(word, str):
+                raise TypeError(f"`word_index` keys must be str. Received: {word!r} -> {i!r}")
+            if not isinstance(i, numbers.Integral) or isinstance(i, bool):
+                raise TypeError(f"`word_index` ids must be integers. Received: {word!r} -> {i!r}")
+    array = np.array(ids, dtype=np.int64)
+    if len(array) and array.min() < 1:
+        k = int(np.argmin(array))
+        raise ValueError(
+            f"`word_index` maps {words[k]!r} to {ids[k]}, but ids start at 1: row 0 is "
+            "padding. Shift the ids by one (a Tokenizer's word_index already starts at 1)."
+        )
+    unique, first = np.unique(array, return_index=True)
+    if len(unique) < len(array):
+        k = int(np.setdiff1d(np.arange(len(array)), first)[0])
+        j = int(first[np.searchsorted(unique, array[k])])
+        raise ValueError(
+            f"`word_index` maps both {words[j]!r} and {words[k]!r} to {ids[k]}: each row "
+            "holds one word. Give each word its own id."
+        )
+    return words, array

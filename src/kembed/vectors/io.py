@@ -9,6 +9,8 @@ import itertools
 import os
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from kembed._io import atomic_write
 from kembed.errors import VectorFormatError
 from kembed.vectors import formats
@@ -79,7 +81,9 @@ def load(
         check_policy("format", format, formats.FORMATS)
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError(f"`limit` must be a non-negative integer. Received: limit={limit!r}")
-    wanted = None if vocab is None else {w for w in vocab if isinstance(w, str)}
+    wanted = None if vocab is None else set(vocab)
+    if wanted is not None and set(map(type, wanted)) - {str}:
+        wanted = {w for w in wanted if isinstance(w, str)}
     if not os.path.exists(source):
         from kembed.vectors import sources
 
@@ -133,8 +137,11 @@ def _subset(vectors: Vectors, wanted: set[str] | None, limit: int | None) -> Vec
         vectors = Vectors(vectors.index_to_key[:limit], vectors.vectors[:limit])
     if wanted is not None:  # one pass over the words; no word -> row dict of the whole table
         words = vectors.index_to_key
-        rows = list(itertools.compress(range(len(words)), map(wanted.__contains__, words)))
-        vectors = Vectors([words[i] for i in rows], vectors.vectors[rows], header=vectors.header)
+        keep = list(map(wanted.__contains__, words))
+        rows = np.fromiter(itertools.compress(range(len(words)), keep), dtype=np.int64)
+        vectors = Vectors._trusted(
+            list(itertools.compress(words, keep)), vectors.vectors[rows], header=vectors.header
+        )
     if report is not None and vectors.report is None:
         report = dataclasses.replace(report, skipped=dict(report.skipped))
         within = report.vectors_kept if limit is None else min(limit, report.vectors_kept)
