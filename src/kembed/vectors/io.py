@@ -90,17 +90,17 @@ def load(
         return sources.load_named(os.fspath(source), vocab=wanted, limit=limit)
     format = format or formats.sniff(source, member=member)
     if format == "native":
-        return _subset(open_native(source, verify=verify), wanted, limit)
+        return _open_part(source, wanted, limit, verify)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
     folder = cache_entry(source, **options) if cache else None
     if folder is not None and native.is_native(folder):
         try:
-            vectors = open_native(folder, verify=verify)
+            vectors = _open_part(folder, wanted, limit, verify)
         except VectorFormatError:
             pass  # A damaged entry: rebuilt below by a full load.
         else:
             vectors.report.from_cache = True
-            return _subset(vectors, wanted, limit)
+            return vectors
     if folder is None or wanted is not None or limit is not None:
         # A partial load parses only what it needs, and is not cached.
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
@@ -120,35 +120,43 @@ def _read(source, **options) -> Vectors:
     return Vectors._trusted(words, matrix, report=report, key_to_index=index)
 
 
-def open_native(path: str | os.PathLike[str], *, verify: bool = False) -> Vectors:
-    """Opens a kembed folder (memory-mapped)."""
-    words, matrix, norms, header = native.read_native(path, verify=verify, lazy=True)
+def open_native(
+    path: str | os.PathLike[str], *, verify: bool = False, wanted: set[str] | None = None
+) -> Vectors:
+    """Opens a kembed folder (memory-mapped), or reads only the rows of `wanted`."""
+    words, matrix, norms, header = native.read_native(
+        path, verify=verify, lazy=True, wanted=wanted
+    )
     report = LoadReport.from_dict(
         {"source": os.fspath(path), "format": "native", **(header.get("report") or {})}
     )
     return Vectors._trusted(words, matrix, norms=norms, report=report, header=header)
 
 
-def _subset(vectors: Vectors, wanted: set[str] | None, limit: int | None) -> Vectors:
-    """The first `limit` rows, then the words of `wanted`, in file order (the report says
-    what was left out)."""
-    report = vectors.report
+def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -> Vectors:
+    """A native folder, or its first `limit` rows and then the words of `wanted`, in file
+    order; the report says what was left out."""
+    vectors = open_native(path, verify=verify, wanted=wanted if limit is None else None)
+    if wanted is None and limit is None:
+        return vectors
+    total, report = vectors.header["shape"][0], vectors.report
     if limit is not None:
-        vectors = Vectors(vectors.index_to_key[:limit], vectors.vectors[:limit])
-    if wanted is not None:  # one pass over the words; no word -> row dict of the whole table
-        words = vectors.index_to_key
-        keep = list(map(wanted.__contains__, words))
-        rows = np.fromiter(itertools.compress(range(len(words)), keep), dtype=np.int64)
         vectors = Vectors._trusted(
-            list(itertools.compress(words, keep)), vectors.vectors[rows], header=vectors.header
+            vectors.index_to_key[:limit], vectors.vectors[:limit], header=vectors.header
         )
-    if report is not None and vectors.report is None:
-        report = dataclasses.replace(report, skipped=dict(report.skipped))
-        within = report.vectors_kept if limit is None else min(limit, report.vectors_kept)
-        report.skip("past limit", report.vectors_kept - within)
-        report.skip("not in vocab", within - len(vectors))
-        report.vectors_kept = len(vectors)
-        vectors.report = report
+        if wanted is not None:
+            words = vectors.index_to_key
+            keep = list(map(wanted.__contains__, words))
+            rows = np.fromiter(itertools.compress(range(len(words)), keep), dtype=np.int64)
+            vectors = Vectors._trusted(
+                list(itertools.compress(words, keep)), vectors.vectors[rows], header=vectors.header
+            )
+    report = dataclasses.replace(report, skipped=dict(report.skipped))
+    within = total if limit is None else min(limit, total)
+    report.skip("past limit", total - within)
+    report.skip("not in vocab", within - len(vectors))
+    report.vectors_kept = len(vectors)
+    vectors.report = report
     return vectors
 
 

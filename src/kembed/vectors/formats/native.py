@@ -1,7 +1,10 @@
 """kembed's native vector format: a folder holding `vectors.npy` (little-endian float32,
 opened with `mmap_mode="r"`, never pickled), `norms.npy`, `vocab.txt` (UTF-8, one word a
-line) and `header.json` (format, version, dtype, shape, source, sizes and SHA-256 of the
-files, the load report and the settings that made it).
+line), `header.json` (format, version, dtype, shape, source, sizes and SHA-256 of the
+files, the load report and the settings that made it), and a word index for reading a few
+words without decoding the whole vocabulary: `word_hashes.npy` (the CRC-32 of each word's
+bytes, sorted) and `word_rows.npy` (the row of each hash). The index is optional: folders
+without it are read by decoding the vocabulary.
 
 The folder is written under a temporary name and renamed into place, so a reader never
 sees a half-written one; `read_native` checks the header, the sizes and the vocabulary's
@@ -17,6 +20,8 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -28,6 +33,7 @@ from kembed.errors import VectorFormatError
 FORMAT = "kembed-vectors"
 VERSION = 1
 FILES = ("vectors.npy", "norms.npy", "vocab.txt")
+INDEX_FILES = ("word_hashes.npy", "word_rows.npy")
 
 
 def is_native(path: str | os.PathLike[str]) -> bool:
@@ -61,6 +67,15 @@ def write_native(
     bad = next((w for w in words if "\n" in w or "\r" in w), None)
     if bad is not None:
         raise ValueError(f"Words must not contain line breaks. Received: {bad!r}")
+    bad = (
+        next((w for w in words if not _encodable(w)), None)
+        if not all(map(str.isascii, words))
+        else None
+    )
+    if bad is not None:
+        raise ValueError(
+            f"Words must be text that UTF-8 can encode; {bad!r} holds a lone surrogate."
+        )
     path = os.path.abspath(os.fspath(path))
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
@@ -71,16 +86,22 @@ def write_native(
         if norms is None:
             norms = np.linalg.norm(matrix, axis=1)
         np.save(os.path.join(tmp, "norms.npy"), np.asarray(norms, "<f4"), allow_pickle=False)
+        vocab = "".join(w + "\n" for w in words).encode("utf-8", "surrogateescape")
         with open(os.path.join(tmp, "vocab.txt"), "wb") as f:
-            f.write("".join(w + "\n" for w in words).encode("utf-8", "surrogateescape"))
+            f.write(vocab)
+        hashes = np.fromiter(map(zlib.crc32, vocab.split(b"\n")[:-1]), "<u4", len(words))
+        order = np.argsort(hashes, kind="stable")
+        np.save(os.path.join(tmp, "word_hashes.npy"), hashes[order], allow_pickle=False)
+        np.save(os.path.join(tmp, "word_rows.npy"), order.astype("<i8"), allow_pickle=False)
+        names = FILES + INDEX_FILES
         header = {
             "format": FORMAT,
             "version": VERSION,
             "dtype": "float32",
             "shape": list(matrix.shape),
             "created_by": f"kembed {__version__}",
-            "sizes": {n: os.path.getsize(os.path.join(tmp, n)) for n in FILES},
-            "sha256": {n: file_sha256(os.path.join(tmp, n)) for n in FILES},
+            "sizes": {n: os.path.getsize(os.path.join(tmp, n)) for n in names},
+            "sha256": {n: file_sha256(os.path.join(tmp, n)) for n in names},
             **(extra or {}),
         }
         with open(os.path.join(tmp, "header.json"), "w", encoding="utf-8") as f:
@@ -121,7 +142,13 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
     return header
 
 
-def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: bool = False):
+def read_native(
+    path: str | os.PathLike[str],
+    *,
+    verify: bool = False,
+    lazy: bool = False,
+    wanted: Iterable[str] | None = None,
+):
     """Opens a native folder.
 
     Args:
@@ -129,9 +156,13 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: boo
         verify: Also check the SHA-256 of the matrix files (reads them whole).
         lazy: Return, instead of the word list, a function that decodes it (the
             vocabulary's bytes are read and checked now, decoded on first use).
+        wanted: Optional words: read only the rows of those present (in file order,
+            copied into memory), found through the word index without decoding the
+            vocabulary.
 
     Returns:
-        (words, read-only memory-mapped matrix, norms, header).
+        (words, read-only memory-mapped matrix, norms, header); with `wanted`, the words
+        found and their rows of the matrix and norms.
 
     Raises:
         VectorFormatError: if a file is missing, has the wrong size or checksum, or does not
@@ -139,7 +170,7 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: boo
     """
     path = os.fspath(path)
     header = read_header(path)
-    for name in FILES:
+    for name in header["sizes"]:
         file = os.path.join(path, name)
         if not os.path.isfile(file) or os.path.getsize(file) != header["sizes"][name]:
             raise VectorFormatError(
@@ -148,7 +179,7 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: boo
     vocab = os.path.join(path, "vocab.txt")
     with open(vocab, "rb") as f:
         data = f.read()
-    checks = FILES if verify else ("vocab.txt",)
+    checks = header["sha256"] if verify else ("vocab.txt",)
     for name in checks:
         file = os.path.join(path, name)
         actual = hashlib.sha256(data).hexdigest() if name == "vocab.txt" else file_sha256(file)
@@ -166,8 +197,81 @@ def read_native(path: str | os.PathLike[str], *, verify: bool = False, lazy: boo
             f"the header says shape {shape}, the files hold {matrix.shape} {matrix.dtype} "
             f"and {count} words: the folder is damaged.",
         )
+    if wanted is not None:
+        if INDEX_FILES[0] in header["sizes"]:
+            rows, found = _find_rows(path, data, wanted)
+        else:
+            vocabulary = words()
+            rows = [i for i, w in enumerate(vocabulary) if w in set(wanted)]
+            found = [vocabulary[i] for i in rows]
+        rows = np.asarray(rows, dtype=np.int64)
+        return found, matrix[rows], norms[rows], header
     return (words if lazy else words()), matrix, norms, header
 
 
 def _decode(data: bytes) -> list[str]:
     return data.decode("utf-8", "surrogateescape").split("\n")[:-1]
+
+
+def _find_rows(path: str, data: bytes, wanted: Iterable[str]) -> tuple[list[int], list[str]]:
+    """The rows of the `wanted` words present in the vocabulary `data`, ascending, and the
+    words: the CRC-32 of each word's bytes looked up in the sorted hashes, then the bytes
+    compared, all in numpy (so a hash collision never returns a wrong row)."""
+    words = list(wanted if isinstance(wanted, (set, frozenset)) else dict.fromkeys(wanted))
+    joined = "\n".join(words)
+    if joined.count("\n") != len(words) - 1 or not _encodable(joined):
+        # Words with a line break or a lone surrogate are in no vocabulary.
+        words = [w for w in words if "\n" not in w and _encodable(w)]
+        joined = "\n".join(words)
+    if not words:
+        return [], []
+    query = joined.encode("utf-8", "surrogateescape")
+    queries = query.split(b"\n")
+    hashes = np.load(os.path.join(path, INDEX_FILES[0]), mmap_mode="r", allow_pickle=False)
+    order = np.load(os.path.join(path, INDEX_FILES[1]), mmap_mode="r", allow_pickle=False)
+    keys = np.fromiter(map(zlib.crc32, queries), np.uint32, len(queries))
+    by_key = np.argsort(keys)  # sorted keys make the binary searches cache-friendly
+    left = np.empty_like(by_key)
+    left[by_key] = np.searchsorted(hashes, keys[by_key])
+    hit = np.flatnonzero(left < len(hashes))
+    hit = hit[np.asarray(hashes[left[hit]]) == keys[hit]]
+    rows = np.asarray(order[left[hit]])  # the first candidate: almost always the only one
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    q_ends = np.flatnonzero(np.frombuffer(query + b"\n", np.uint8) == 10)
+    q_starts = np.concatenate(([0], q_ends[:-1] + 1))
+    same = _same_bytes(data, starts[rows], ends[rows], query, q_starts[hit], q_ends[hit])
+    for j in np.flatnonzero(~same).tolist():  # a CRC-32 collision: try the other candidates
+        k = hit[j]
+        position = left[k] + 1
+        while position < len(hashes) and hashes[position] == keys[k]:
+            other = int(order[position])
+            if data[starts[other] : ends[other]] == queries[k]:
+                rows[j], same[j] = other, True
+                break
+            position += 1
+    hit, rows = hit[same], rows[same]
+    ordered = np.argsort(rows, kind="stable")
+    return rows[ordered].tolist(), [words[k] for k in hit[ordered].tolist()]
+
+
+def _same_bytes(a: bytes, a_starts, a_ends, b: bytes, b_starts, b_ends) -> np.ndarray:
+    """Whether each span of `a` holds the same bytes as the matching span of `b`."""
+    lengths = a_ends - a_starts
+    same = lengths == b_ends - b_starts
+    check = np.flatnonzero(same & (lengths > 0))
+    if len(check):
+        n = lengths[check]
+        offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        x = np.frombuffer(a, np.uint8)[np.repeat(a_starts[check], n) + offsets]
+        y = np.frombuffer(b, np.uint8)[np.repeat(b_starts[check], n) + offsets]
+        same[check] = np.logical_and.reduceat(x == y, np.cumsum(n) - n)
+    return same
+
+
+def _encodable(word: str) -> bool:
+    try:
+        word.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
