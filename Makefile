@@ -37,6 +37,7 @@ test: lint
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/tokenizer.py
 	$(BIN)/python benchmarks/load_vectors.py
+	$(BIN)/python benchmarks/embedding_matrix.py
 
 clean:
 	rm -rf $(VENV) kembed-demo .pytest_cache .ruff_cache .hypothesis

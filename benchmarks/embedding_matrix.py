@@ -106,14 +106,14 @@ def main() -> None:
             first = results["slides"][0]
             print(f"\n{name}: {first['rows'] - 1:,} words, matrix {first['rows']:,} x 50")
             columns = ("median s", "spread", "vs slides", "found", "same matrix")
-            print(f"  {'variant':<18}" + "".join(f"{c:>12}" for c in columns))
+            print(f"  {'variant':<18}" + "".join(f"{c:>14}" for c in columns))
             for variant, runs in results.items():
                 seconds = [r["seconds"] for r in runs]
                 m = harness.median(seconds)
                 same = "yes" if runs[0]["sha"] == first["sha"] else "no"
                 print(
-                    f"  {variant:<18}{m:>12.3f}{harness.spread(seconds):>12}"
-                    f"{slides / m:>11.1f}x{runs[0]['found']:>12,}{same:>12}"
+                    f"  {variant:<18}{m:>14.3f}{harness.spread(seconds):>14}"
+                    f"{slides / m:>13.1f}x{runs[0]['found']:>14,}{same:>14}"
                 )
 
 
