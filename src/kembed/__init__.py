@@ -6,6 +6,7 @@ nothing heavy: Keras itself is imported only when a Keras-facing name is first u
 
 from kembed.__about__ import __version__
 from kembed.backend import select_backend
+from kembed.classify import Dataset, Evaluation, read_dataset
 from kembed.embedding import CoverageReport, CoverageWarning, candidate_words, embedding_matrix
 from kembed.errors import CorpusError, KembedError, SourceError, VectorFormatError
 from kembed.text import (
@@ -26,17 +27,21 @@ _LAZY = {
     "FrozenRowsEmbedding": ("kembed.embedding.layers", "FrozenRowsEmbedding"),
     "fill_embedding": ("kembed.embedding.layers", "fill_embedding"),
     "pretrained_embedding": ("kembed.embedding.layers", "pretrained_embedding"),
+    "TextClassifier": ("kembed.classify.classifier", "TextClassifier"),
 }
 
 __all__ = [
     "CorpusError",
     "CoverageReport",
     "CoverageWarning",
+    "Dataset",
+    "Evaluation",
     "FrozenRowsEmbedding",
     "KembedError",
     "LoadReport",
     "Neighbor",
     "SourceError",
+    "TextClassifier",
     "Tokenizer",
     "VectorFormatError",
     "Vectors",
@@ -48,6 +53,7 @@ __all__ = [
     "one_hot",
     "pad_sequences",
     "pretrained_embedding",
+    "read_dataset",
     "read_lines",
     "text_to_word_sequence",
     "tokenizer_from_json",

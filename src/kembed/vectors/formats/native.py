@@ -201,8 +201,8 @@ def read_native(
         if INDEX_FILES[0] in header["sizes"]:
             rows, found = _find_rows(path, data, wanted)
         else:
-            vocabulary = words()
-            rows = [i for i, w in enumerate(vocabulary) if w in set(wanted)]
+            vocabulary, wanted = words(), set(wanted)
+            rows = [i for i, w in enumerate(vocabulary) if w in wanted]
             found = [vocabulary[i] for i in rows]
         rows = np.asarray(rows, dtype=np.int64)
         return found, matrix[rows], norms[rows], header

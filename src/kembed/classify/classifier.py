@@ -1,0 +1,372 @@
+"""`TextClassifier`: labelled texts in, a trained Keras model out, with its tokenizer, its
+label names and its settings; evaluated with accuracy, macro-F1 and a confusion matrix;
+saved and loaded as one atomic file. Keras code."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+
+from kembed._io import atomic_write
+from kembed.classify.metrics import Evaluation, evaluation
+from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
+from kembed.embedding import candidate_words
+from kembed.errors import CorpusError
+from kembed.text import Tokenizer, tokenizer_from_json
+from kembed.vectors.store import Vectors
+
+FORMAT = "kembed-classifier"
+VERSION = 1
+_OOV = "<unk>"
+
+
+class TextClassifier:
+    """A text classifier: tokenizer, padding and a Keras model, trained from texts and
+    labels.
+
+    Example:
+
+    >>> clf = TextClassifier("bag", output_dim=8, seed=0)
+    >>> history = clf.fit(["good", "great fun", "bad", "awful dull"] * 5,
+    ...                   ["pos", "pos", "neg", "neg"] * 5, epochs=2, verbose=0)
+    >>> clf.classes
+    ['neg', 'pos']
+    >>> len(clf.predict(["good fun"]))
+    1
+
+    Args:
+        model: `"cnn"` (Kim 2014, the default), `"bag"` or `"bilstm"`.
+        embedding: `"learned"` (random init; the default), `"static"` (pretrained,
+            frozen), `"non-static"` (pretrained, fine-tuned), `"oov"` (pretrained frozen,
+            rows of unknown words learn) or `"multichannel"` (a static and a non-static
+            channel).
+        vectors: The pretrained `Vectors`, or a file or named source to load them from
+            (only the words of the training texts are read). Needed unless `learned`.
+        num_words: Optional int. Keep the `num_words - 1` most frequent words.
+        max_length: Optional int. Pad or cut texts to this many words. Defaults to the
+            longest training text (at least 5).
+        output_dim: Embedding size for `learned` (pretrained vectors give their own).
+        batch_size: Mini-batch size. Defaults to 50 (Kim's).
+        learning_rate: For Adadelta (Kim's optimiser). Defaults to 1.0.
+        seed: Optional int: the same seed gives the same model.
+    """
+
+    def __init__(
+        self,
+        model: str = "cnn",
+        *,
+        embedding: str = "learned",
+        vectors: Vectors | str | os.PathLike[str] | None = None,
+        num_words: int | None = None,
+        max_length: int | None = None,
+        output_dim: int = 100,
+        batch_size: int = 50,
+        learning_rate: float = 1.0,
+        seed: int | None = None,
+    ):
+        if model not in ARCHITECTURES:
+            raise ValueError(f"`model` must be one of {ARCHITECTURES}. Received: model={model!r}")
+        if embedding not in EMBEDDINGS:
+            raise ValueError(
+                f"`embedding` must be one of {EMBEDDINGS}. Received: embedding={embedding!r}"
+            )
+        if embedding != "learned" and vectors is None:
+            raise ValueError(
+                f"embedding={embedding!r} needs pretrained vectors: pass vectors= (a Vectors, "
+                "a file or a named source such as 'glove-6B-50d'), or use embedding='learned'."
+            )
+        for name, value in (("max_length", max_length), ("num_words", num_words)):
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"`{name}` must be a positive integer. Received: {value!r}")
+        self.settings = {
+            "model": model,
+            "embedding": embedding,
+            "vectors": None if vectors is None or isinstance(vectors, Vectors) else str(vectors),
+            "num_words": num_words,
+            "max_length": max_length,
+            "output_dim": output_dim,
+            "batch_size": batch_size,
+            "learning_rate": learning_rate,
+            "seed": seed,
+        }
+        self._vectors = vectors if isinstance(vectors, Vectors) else None
+        self.tokenizer: Tokenizer | None = None
+        self.model: keras.Model | None = None
+        self.classes: list | None = None
+        self.coverage = None
+
+    # --- training ------------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence,
+        *,
+        validation_split: float = 0.1,
+        epochs: int = 25,
+        early_stopping: bool = True,
+        patience: int = 5,
+        verbose: int | str = "auto",
+        callbacks: list | None = None,
+    ) -> keras.callbacks.History:
+        """Fits the tokenizer (on the training part) and trains the model.
+
+        A random `validation_split` of the data (stratified by class, seeded) is held out;
+        with `early_stopping`, training stops when its accuracy has not improved for
+        `patience` epochs and the best weights are kept.
+
+        Returns:
+            Keras' `History` (loss and accuracy per epoch, and `val_` ones).
+
+        Raises:
+            ValueError: if texts and labels differ in length, there are no texts, fewer
+                than two classes, or labels mix types.
+        """
+        texts, labels = _check_data(texts, labels)
+        classes = sorted(set(labels))
+        if len(classes) < 2:
+            raise ValueError(
+                f"Training needs at least two classes; every label is {classes[0]!r}. "
+                "Check the label column."
+            )
+        if not 0 <= validation_split < 1:
+            raise ValueError(
+                f"`validation_split` must be in [0, 1). Received: {validation_split!r}"
+            )
+        seed = self.settings["seed"]
+        if seed is not None:
+            keras.utils.set_random_seed(seed)
+        self.classes = classes
+        y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
+        train, held = _split(y, validation_split, seed)
+        self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
+        self.tokenizer.fit_on_texts([texts[i] for i in train])
+        sequences = self.tokenizer.texts_to_sequences(texts)
+        if not any(sequences):
+            raise ValueError("The texts hold no words: check the text column and the encoding.")
+        if self.settings["max_length"] is None:
+            longest = max(len(sequences[i]) for i in train)
+            self.settings["max_length"] = max(longest, MIN_LENGTH)
+        x = self._pad(sequences)
+        self.model = self._build()
+        callbacks = list(callbacks or [])
+        validation = (x[held], y[held]) if len(held) else None
+        if early_stopping and validation is not None:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_accuracy", patience=patience, restore_best_weights=True
+                )
+            )
+        return self.model.fit(
+            x[train],
+            y[train],
+            batch_size=self.settings["batch_size"],
+            epochs=epochs,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+
+    def _build(self) -> keras.Model:
+        from kembed.embedding.layers import pretrained_embedding
+
+        s = self.settings
+        rows = s["num_words"] or len(self.tokenizer.word_index) + 1
+        if s["embedding"] == "learned":
+            embeddings = [keras.layers.Embedding(rows, s["output_dim"], name="embedding")]
+        else:
+            vectors = self._vectors
+            if vectors is None:
+                vectors = Vectors.load(s["vectors"], vocab=candidate_words(self.tokenizer))
+            modes = {"static": [False], "non-static": [True], "oov": ["oov"]}
+            modes["multichannel"] = [False, True]
+            embeddings = []
+            for channel, trainable in enumerate(modes[s["embedding"]]):
+                layer = pretrained_embedding(
+                    vectors,
+                    self.tokenizer,
+                    trainable=trainable,
+                    num_words=rows,
+                    seed=s["seed"],
+                    name=f"embedding{channel or ''}",
+                )
+                embeddings.append(layer)
+            self.coverage = embeddings[0].coverage
+        model = build_model(
+            s["model"],
+            embeddings,
+            num_classes=len(self.classes),
+            max_length=s["max_length"],
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adadelta(s["learning_rate"], rho=0.95, epsilon=1e-6),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        return model
+
+    # --- using it --------------------------------------------------------------------------
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, one row per text, columns in the order of `classes`."""
+        self._check_fitted()
+        texts = _check_texts(texts)
+        x = self._pad(self.tokenizer.texts_to_sequences(texts))
+        return np.asarray(self.model.predict(x, batch_size=256, verbose=0))
+
+    def predict(self, texts: Sequence[str]) -> list:
+        """The predicted label of each text (the labels as given to `fit`)."""
+        return [self.classes[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+    def evaluate(self, texts: Sequence[str], labels: Sequence) -> Evaluation:
+        """Accuracy, macro-F1, per-class precision / recall / F1 and the confusion matrix.
+
+        Raises:
+            ValueError: if a label was not among those the model was trained on.
+        """
+        self._check_fitted()
+        texts, labels = _check_data(texts, labels)
+        unknown = sorted(set(labels) - set(self.classes), key=str)
+        if unknown:
+            raise ValueError(
+                f"Labels the model never saw in training: {unknown[:10]}; it knows "
+                f"{self.classes}. Check the label column, or train on data with these labels."
+            )
+        index = {label: i for i, label in enumerate(self.classes)}
+        truth = np.array([index[label] for label in labels])
+        proba = self.predict_proba(texts)
+        picked = np.clip(proba[np.arange(len(truth)), truth], 1e-7, 1.0)
+        return evaluation(
+            [str(c) for c in self.classes],
+            truth,
+            proba.argmax(axis=1),
+            float(-np.log(picked).mean()),
+        )
+
+    def _pad(self, sequences) -> np.ndarray:
+        length = self.settings["max_length"]
+        return keras.utils.pad_sequences(
+            sequences, maxlen=length, padding="post", truncating="post"
+        ).astype("int32")
+
+    def _check_fitted(self) -> None:
+        if self.model is None:
+            raise ValueError("This TextClassifier is not trained yet: call fit() first.")
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Saves the classifier as one zip file (atomically): `model.keras`,
+        `tokenizer.json` and `classifier.json` (format, version, labels, settings)."""
+        self._check_fitted()
+        meta = {
+            "format": FORMAT,
+            "version": VERSION,
+            "classes": self.classes,
+            "settings": self.settings,
+        }
+        with tempfile.TemporaryDirectory() as folder:
+            model_file = os.path.join(folder, "model.keras")
+            self.model.save(model_file)
+            with atomic_write(path, mode="wb") as raw, zipfile.ZipFile(raw, "w") as archive:
+                archive.write(model_file, "model.keras")
+                archive.writestr("tokenizer.json", self.tokenizer.to_json())
+                archive.writestr("classifier.json", json.dumps(meta, indent=2))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> TextClassifier:
+        """Loads a classifier saved with `save` (its Keras model with `safe_mode=True`).
+
+        Raises:
+            CorpusError: if the file is not a kembed classifier, is damaged, or was saved
+                by a newer version.
+        """
+        path = os.fspath(path)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                meta = json.loads(archive.read("classifier.json").decode("utf-8"))
+                tokenizer_json = archive.read("tokenizer.json").decode("utf-8")
+                model_bytes = archive.read("model.keras")
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise CorpusError(
+                path,
+                None,
+                f"not a kembed classifier, or damaged ({error}). Train and save it again.",
+            ) from None
+        if meta.get("format") != FORMAT:
+            raise CorpusError(path, None, f"not a {FORMAT} file.")
+        if meta.get("version") != VERSION:
+            raise CorpusError(
+                path,
+                None,
+                f"classifier format version {meta.get('version')!r}; this kembed reads "
+                f"version {VERSION}. Upgrade kembed.",
+            )
+        self = cls(**{**meta["settings"], "vectors": None, "embedding": "learned"})
+        self.settings = meta["settings"]
+        self.classes = meta["classes"]
+        self.tokenizer = tokenizer_from_json(tokenizer_json)
+        with tempfile.TemporaryDirectory() as folder:
+            model_file = os.path.join(folder, "model.keras")
+            with open(model_file, "wb") as f:
+                f.write(model_bytes)
+            try:
+                self.model = keras.saving.load_model(model_file, safe_mode=True)
+            except (ValueError, OSError, zipfile.BadZipFile) as error:
+                raise CorpusError(
+                    path, None, f"its Keras model cannot be loaded: {error}"
+                ) from None
+        return self
+
+    def __repr__(self) -> str:
+        s = self.settings
+        state = f"classes={self.classes}" if self.model is not None else "not trained"
+        return f"TextClassifier({s['model']!r}, embedding={s['embedding']!r}, {state})"
+
+
+def _check_texts(texts) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("`texts` must be a list of strings, not one string: wrap it in a list.")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"texts[{i}] is {type(text).__name__} ({text!r}), expected a str. With pandas, "
+                "use df[column].fillna('').astype(str)."
+            )
+    return texts
+
+
+def _check_data(texts, labels) -> tuple[list[str], list[Any]]:
+    texts, labels = _check_texts(texts), list(labels)
+    if len(texts) != len(labels):
+        raise ValueError(f"Got {len(texts):,} texts but {len(labels):,} labels.")
+    if not texts:
+        raise ValueError("No texts: there is nothing to train or evaluate on.")
+    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
+    kinds = {type(label) for label in labels}
+    if not (kinds <= {str} or kinds <= {int}):
+        raise TypeError(
+            "Labels must be all str or all int. "
+            f"Received types {sorted(k.__name__ for k in kinds)}."
+        )
+    return texts, labels
+
+
+def _split(y: np.ndarray, fraction: float, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Train and held-out indices: `fraction` of each class, shuffled (seeded)."""
+    rng = np.random.default_rng(seed)
+    held = []
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        held.append(members[: round(fraction * len(members))])
+    held = np.sort(np.concatenate(held)) if held else np.array([], dtype=int)
+    train = rng.permutation(np.setdiff1d(np.arange(len(y)), held))
+    return train, held

@@ -1,0 +1,251 @@
+"""Labelled documents from the layouts people have: a CSV / TSV file with a text and a label
+column, one folder per class of `.txt` files, or one file per class with one document a
+line (the MR layout). Rows that cannot be read are named by file and line, and either raise
+(`errors="raise"`) or are skipped and listed in the `Dataset` (`errors="skip"`); nothing is
+dropped silently. No Keras here."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kembed.errors import CorpusError
+
+_ERRORS = ("raise", "skip")
+
+
+@dataclasses.dataclass
+class Dataset:
+    """Documents and their labels, and what could not be read.
+
+    Attributes:
+        texts: The documents.
+        labels: Their labels (str), aligned with `texts`.
+        source: Where they came from.
+        skipped: `(location, reason)` of every row or file left out, location being
+            `"file, line N"` or a file name.
+    """
+
+    texts: list[str]
+    labels: list[str]
+    source: str
+    skipped: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __str__(self) -> str:
+        counts: dict[str, int] = {}
+        for label in self.labels:
+            counts[label] = counts.get(label, 0) + 1
+        classes = ", ".join(f"{label} {n:,}" for label, n in sorted(counts.items()))
+        text = f"{self.source}: {len(self):,} documents ({classes})"
+        if self.skipped:
+            shown = "; ".join(f"{where}: {why}" for where, why in self.skipped[:5])
+            text += f"\n  skipped {len(self.skipped):,}: {shown}"
+        return text
+
+
+def read_dataset(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    encoding: str = "utf-8",
+    errors: str = "raise",
+) -> Dataset:
+    """Reads labelled documents, choosing the layout from what `paths` is.
+
+    - a `.csv` / `.tsv` file: `read_csv`;
+    - a folder holding folders: `read_folders` (one folder per class);
+    - several files, or a folder holding files: `read_line_files` (one file per class).
+
+    Example:
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "reviews.csv").write_text("text,label\\ngood film,pos\\nbad,neg\\n")
+    >>> read_dataset(folder / "reviews.csv").labels
+    ['pos', 'neg']
+
+    Args:
+        paths: A path or a list of paths.
+        text_column, label_column: The CSV columns.
+        encoding: The text encoding of the files.
+        errors: `"raise"` (the default) or `"skip"` for rows that cannot be read.
+
+    Returns:
+        A `Dataset`.
+
+    Raises:
+        CorpusError: if a file cannot be read as asked (with `errors="raise"`), or holds
+            no documents.
+        FileNotFoundError: if a path does not exist.
+    """
+    if errors not in _ERRORS:
+        raise ValueError(f"`errors` must be one of {_ERRORS}. Received: errors={errors!r}")
+    many = not isinstance(paths, (str, os.PathLike))
+    paths = [Path(p) for p in paths] if many else [Path(paths)]
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"No such file or folder: {path}")
+    if len(paths) == 1 and paths[0].suffix.lower() in (".csv", ".tsv"):
+        return read_csv(
+            paths[0],
+            text_column=text_column,
+            label_column=label_column,
+            encoding=encoding,
+            errors=errors,
+        )
+    if len(paths) == 1 and paths[0].is_dir():
+        children = sorted(p for p in paths[0].iterdir() if not p.name.startswith("."))
+        if any(p.is_dir() for p in children):
+            return read_folders(paths[0], encoding=encoding, errors=errors)
+        paths = [p for p in children if p.is_file()]
+    return read_line_files(paths, encoding=encoding, errors=errors)
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    *,
+    text_column: str = "text",
+    label_column: str = "label",
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    errors: str = "raise",
+) -> Dataset:
+    """Reads a CSV (or, for `.tsv` files, tab-separated) file with a header row.
+
+    Quoted fields may hold commas and line breaks. A row with a missing field, an empty
+    text or label, or bytes that are not valid in `encoding` cannot be read.
+
+    Args:
+        path: Path-like. The file.
+        text_column, label_column: Column names from the header row.
+        encoding: Defaults to `"utf-8"` (a BOM is skipped).
+        delimiter: Defaults to a tab for `.tsv` files, else a comma.
+        errors: `"raise"` or `"skip"`.
+
+    Returns:
+        A `Dataset`.
+
+    Raises:
+        CorpusError: if a column does not exist, or a row cannot be read and
+            `errors="raise"`.
+    """
+    path = Path(path)
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    encoding = "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+    dataset = Dataset([], [], str(path))
+    csv.field_size_limit(sys.maxsize)
+    with open(path, encoding=encoding, errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise CorpusError(path, None, "the file is empty; expected a header row.")
+        columns = []
+        for name in (text_column, label_column):
+            if name not in header:
+                raise CorpusError(
+                    path,
+                    1,
+                    f"no column {name!r}; the columns are {header}. Pass text_column= and "
+                    "label_column= (--text-column / --label-column) to name them.",
+                )
+            columns.append(header.index(name))
+        start = reader.line_num + 1
+        for row in reader:
+            problem = None
+            if len(row) != len(header):
+                problem = f"expected {len(header)} fields, found {len(row)}"
+            elif not row[columns[0]].strip() or not row[columns[1]].strip():
+                problem = "empty text or label"
+            elif _undecodable(row[columns[0]]) or _undecodable(row[columns[1]]):
+                problem = f"bytes that are not valid {encoding}"
+            if problem is None:
+                dataset.texts.append(row[columns[0]])
+                dataset.labels.append(row[columns[1]].strip())
+            elif row:  # blank lines are not rows
+                _problem(dataset, path, start, problem, errors)
+            start = reader.line_num + 1
+    return _checked(dataset)
+
+
+def read_folders(
+    path: str | os.PathLike[str], *, encoding: str = "utf-8", errors: str = "raise"
+) -> Dataset:
+    """Reads one folder per class, each holding one `.txt` file per document (the layout
+    of `keras.utils.text_dataset_from_directory`); the folder names are the labels.
+
+    Raises:
+        CorpusError: if a file is not valid in `encoding` (with `errors="raise"`), or
+            there are no documents.
+    """
+    path = Path(path)
+    dataset = Dataset([], [], str(path))
+    for folder in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for file in sorted(folder.glob("*.txt")):
+            try:
+                text = file.read_text(encoding=encoding)
+            except UnicodeDecodeError as error:
+                _problem(dataset, file, None, f"not valid {encoding}: {error.reason}", errors)
+                continue
+            if not text.strip():
+                _problem(dataset, file, None, "empty document", errors)
+                continue
+            dataset.texts.append(text)
+            dataset.labels.append(folder.name)
+    return _checked(dataset)
+
+
+def read_line_files(
+    paths: Sequence[str | os.PathLike[str]], *, encoding: str = "utf-8", errors: str = "raise"
+) -> Dataset:
+    """Reads one file per class with one document a line (only `\\n` ends a line, as in
+    MR's Latin-1 files). The labels are the files' suffixes when they differ
+    (`rt-polarity.pos`, `rt-polarity.neg`), else their names without suffix.
+
+    Raises:
+        CorpusError: if a line is not valid in `encoding` (with `errors="raise"`), or
+            there are no documents.
+    """
+    paths = [Path(p) for p in paths]
+    suffixes = {p.suffix for p in paths}
+    labels = [p.suffix.lstrip(".") if len(suffixes) == len(paths) else p.stem for p in paths]
+    if len(set(labels)) != len(labels):
+        raise CorpusError(paths[0], None, f"two files give the same label: {labels}.")
+    dataset = Dataset([], [], ", ".join(str(p) for p in paths))
+    for path, label in zip(paths, labels, strict=True):
+        with open(path, "rb") as f:
+            data = f.read()
+        for number, line in enumerate(data.split(b"\n"), 1):
+            try:
+                text = line.decode(encoding)
+            except UnicodeDecodeError as error:
+                _problem(dataset, path, number, f"not valid {encoding}: {error.reason}", errors)
+                continue
+            if text.strip():
+                dataset.texts.append(text)
+                dataset.labels.append(label)
+    return _checked(dataset)
+
+
+def _undecodable(text: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in text) if not text.isascii() else False
+
+
+def _problem(dataset: Dataset, path: Path, line: int | None, problem: str, errors: str) -> None:
+    if errors == "raise":
+        raise CorpusError(path, line, f"{problem}. Pass errors='skip' to skip and list it.")
+    dataset.skipped.append((str(path) if line is None else f"{path}, line {line:,}", problem))
+
+
+def _checked(dataset: Dataset) -> Dataset:
+    if not dataset.texts:
+        raise CorpusError(dataset.source, None, "no documents found.")
+    return dataset

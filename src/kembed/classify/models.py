@@ -1,0 +1,77 @@
+"""The classifiers' Keras models: Kim's (2014) CNN, a fastText-like bag of embeddings and a
+bidirectional LSTM, over a learned, static, non-static, partly trainable (`oov`) or
+two-channel (`multichannel`) embedding. Keras code: `keras.ops` and layers only."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+ARCHITECTURES = ("cnn", "bag", "bilstm")
+EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
+FILTER_WIDTHS = (3, 4, 5)
+MIN_LENGTH = max(FILTER_WIDTHS)
+
+
+def build_model(
+    architecture: str,
+    embeddings: list[layers.Layer],
+    *,
+    num_classes: int,
+    max_length: int,
+    dropout: float = 0.5,
+) -> keras.Model:
+    """A Functional classifier over `embeddings` (one layer, or two for multichannel).
+
+    - `cnn` (Kim 2014): filter widths 3, 4, 5 with 100 feature maps each, ReLU,
+      max-over-time pooling, dropout, a softmax layer whose weight vectors have a
+      max-norm of 3. With two channels each filter is applied to both and the results
+      summed, as in the paper.
+    - `bag`: global average and max pooling of the embeddings (padding masked), dropout,
+      softmax.
+    - `bilstm`: a bidirectional LSTM (64 units each way, padding masked), max pooling over
+      time, dropout, softmax.
+
+    Args:
+        architecture: `"cnn"`, `"bag"` or `"bilstm"`.
+        embeddings: The embedding layers (two channels: concatenated for `bag` and
+            `bilstm`).
+        num_classes: Output classes.
+        max_length: Length of the padded inputs (at least 5 for `cnn`).
+        dropout: Dropout rate before the softmax layer.
+
+    Returns:
+        An uncompiled `keras.Model`.
+    """
+    if architecture not in ARCHITECTURES:
+        raise ValueError(
+            f"`architecture` must be one of {ARCHITECTURES}. Received: {architecture!r}"
+        )
+    inputs = keras.Input(shape=(max_length,), dtype="int32", name="ids")
+    channels = [embedding(inputs) for embedding in embeddings]
+    if architecture == "cnn":
+        pooled = []
+        for width in FILTER_WIDTHS:
+            conv = layers.Conv1D(100, width, name=f"conv{width}")
+            maps = [conv(channel) for channel in channels]
+            x = maps[0] if len(maps) == 1 else layers.Add()(maps)
+            x = layers.Activation("relu")(x)
+            pooled.append(layers.GlobalMaxPooling1D()(x))
+        x = layers.Concatenate()(pooled)
+    else:
+        x = channels[0] if len(channels) == 1 else layers.Concatenate()(channels)
+        if architecture == "bag":
+            x = layers.Concatenate()(
+                [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]
+            )
+        else:
+            x = layers.Bidirectional(layers.LSTM(64, return_sequences=True))(x)
+            x = layers.GlobalMaxPooling1D()(x)
+    x = layers.Dropout(dropout)(x)
+    outputs = layers.Dense(
+        num_classes,
+        activation="softmax",
+        kernel_constraint=keras.constraints.MaxNorm(3, axis=0),
+        name="softmax",
+    )(x)
+    return keras.Model(inputs, outputs, name=f"kembed_{architecture}")
