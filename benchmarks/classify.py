@@ -1,0 +1,204 @@
+"""Sentence classification against the published table: 10-fold cross-validation on MR and
+SUBJ with the GloVe 6B 50d vectors, Kim's (2014) protocol (10 % of each training fold held
+out for early stopping, mini-batches of 50, Adadelta), for `cnn` with `learned`, `static`,
+`non-static`, `multichannel` and for `bag`, beside Kim's Table 2 and beside the keras-io
+"pretrained word embeddings" recipe (three Conv1D blocks over a frozen GloVe layer, inputs
+padded to 200, rmsprop, 20 epochs) run on the same folds in the same script.
+
+Results are appended to a JSON-lines file as they come (`--out`), so a long run can be
+resumed (`--resume`) and summarised (`--summary`).
+
+    python benchmarks/classify.py [--folds 10] [--datasets mr subj] [--keras-io-folds N]
+        [--out classify.jsonl] [--resume] [--summary]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+import _harness as harness
+
+KIM = {  # Table 2, test accuracy %, 300-d word2vec vectors
+    "mr": {
+        "cnn/learned": 76.1,
+        "cnn/static": 81.0,
+        "cnn/non-static": 81.5,
+        "cnn/multichannel": 81.1,
+    },
+    "subj": {
+        "cnn/learned": 89.6,
+        "cnn/static": 93.0,
+        "cnn/non-static": 93.4,
+        "cnn/multichannel": 93.2,
+    },
+}
+ROWS = (
+    "cnn/learned",
+    "cnn/static",
+    "cnn/non-static",
+    "cnn/multichannel",
+    "bag/static",
+    "keras-io",
+)
+FILES = {
+    "mr": ("mr", ["rt-polarity.pos", "rt-polarity.neg"]),
+    "subj": ("subj", None),
+}
+
+
+def load(name: str):
+    from kembed import read_dataset
+
+    folder, files = FILES[name]
+    root = harness.SHARED_DATA / folder
+    paths = (
+        [root / f for f in files]
+        if files
+        else sorted(p for p in root.iterdir() if p.is_file() and p.name != "SOURCE.md")
+    )
+    return read_dataset(paths, encoding="latin-1")
+
+
+def folds(labels: list[str], k: int, seed: int = 0) -> list[np.ndarray]:
+    """Stratified folds: each class shuffled (seeded) and dealt round-robin."""
+    rng = np.random.default_rng(seed)
+    y = np.asarray(labels)
+    assignment = np.empty(len(y), dtype=int)
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        assignment[members] = np.arange(len(members)) % k
+    return [np.flatnonzero(assignment == f) for f in range(k)]
+
+
+def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
+    from kembed.classify.classifier import TextClassifier
+
+    model, embedding = row.split("/")
+    clf = TextClassifier(model, embedding=embedding, vectors="glove-6B-50d", seed=seed)
+    clf.fit(train_x, train_y, validation_split=0.1, epochs=25, patience=4, verbose=0)
+    return clf.evaluate(test_x, test_y).accuracy
+
+
+def run_keras_io(train_x, train_y, test_x, test_y, seed: int) -> float:
+    """keras-io's pretrained_word_embeddings example, with kembed's Tokenizer in place of
+    TextVectorization (20,000 words, sequences post-padded to 200)."""
+    import keras
+    from keras import layers
+
+    from kembed import Tokenizer, Vectors, candidate_words, embedding_matrix
+
+    keras.utils.set_random_seed(seed)
+    tokenizer = Tokenizer(num_words=20_000)
+    tokenizer.fit_on_texts(train_x)
+    vectors = Vectors.load("glove-6B-50d", vocab=candidate_words(tokenizer, lookup=["exact"]))
+    matrix, _ = embedding_matrix(vectors, tokenizer, lookup=["exact"], oov="zeros")
+    classes = sorted(set(train_y))
+
+    def encode(texts):
+        x = tokenizer.texts_to_sequences(texts)
+        return keras.utils.pad_sequences(x, maxlen=200, padding="post", truncating="post")
+
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    x = layers.Embedding(*matrix.shape, weights=[matrix], trainable=False)(inputs)
+    x = layers.Conv1D(128, 5, activation="relu")(x)
+    x = layers.MaxPooling1D(5)(x)
+    x = layers.Conv1D(128, 5, activation="relu")(x)
+    x = layers.MaxPooling1D(5)(x)
+    x = layers.Conv1D(128, 5, activation="relu")(x)
+    x = layers.GlobalMaxPooling1D()(x)
+    x = layers.Dense(128, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    outputs = layers.Dense(len(classes), activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="rmsprop", metrics=["acc"])
+    y = np.array([classes.index(label) for label in train_y])
+    model.fit(encode(train_x), y, batch_size=128, epochs=20, verbose=0)
+    predicted = model.predict(encode(test_x), verbose=0).argmax(axis=1)
+    return float(np.mean(predicted == np.array([classes.index(label) for label in test_y])))
+
+
+def summary(out: Path) -> None:
+    results: dict[tuple[str, str], list[dict]] = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        results.setdefault((r["dataset"], r["row"]), []).append(r)
+    for dataset in ("mr", "subj"):
+        rows = [row for row in ROWS if (dataset, row) in results]
+        if not rows:
+            continue
+        print(f"\n{dataset.upper()}: 10-fold CV accuracy %, GloVe 6B 50d")
+        print(f"  {'model':<18}{'folds':>6}{'mean':>8}{'std':>7}{'Kim':>7}{'s/fold':>9}")
+        for row in rows:
+            runs = results[dataset, row]
+            acc = [100 * r["accuracy"] for r in runs]
+            std = statistics.stdev(acc) if len(acc) > 1 else 0.0
+            kim = KIM[dataset].get(row)
+            seconds = statistics.median(r["seconds"] for r in runs)
+            print(
+                f"  {row:<18}{len(runs):>6}{statistics.mean(acc):>8.1f}{std:>7.1f}"
+                f"{kim if kim else '':>7}{seconds:>9.1f}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--datasets", nargs="+", default=["mr", "subj"])
+    parser.add_argument("--rows", nargs="+", default=list(ROWS))
+    parser.add_argument("--out", type=Path, default=Path("classify.jsonl"))
+    parser.add_argument(
+        "--keras-io-folds", type=int, default=None, help="run the keras-io recipe on the first N"
+    )
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--summary", action="store_true")
+    args = parser.parse_args()
+    if args.summary:
+        summary(args.out)
+        return
+    print(harness.header())
+    done = set()
+    if args.resume and args.out.exists():
+        for line in args.out.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            done.add((r["dataset"], r["row"], r["fold"]))
+    elif args.out.exists():
+        args.out.unlink()
+    for dataset in args.datasets:
+        data = load(dataset)
+        print(data)
+        for fold, test in enumerate(folds(data.labels, args.folds)):
+            train = np.setdiff1d(np.arange(len(data)), test)
+            train_x = [data.texts[i] for i in train]
+            train_y = [data.labels[i] for i in train]
+            test_x = [data.texts[i] for i in test]
+            test_y = [data.labels[i] for i in test]
+            for row in args.rows:
+                if (dataset, row, fold) in done:
+                    continue
+                limit = args.keras_io_folds
+                if row == "keras-io" and limit is not None and fold >= limit:
+                    continue
+                start = time.perf_counter()
+                if row == "keras-io":
+                    accuracy = run_keras_io(train_x, train_y, test_x, test_y, seed=fold)
+                else:
+                    accuracy = run_kembed(row, train_x, train_y, test_x, test_y, seed=fold)
+                seconds = time.perf_counter() - start
+                record = {"dataset": dataset, "row": row, "fold": fold}
+                record |= {"accuracy": accuracy, "seconds": seconds}
+                with open(args.out, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(record) + "\n")
+                print(
+                    f"  {dataset} fold {fold} {row:<18} {100 * accuracy:5.1f} % {seconds:6.1f} s"
+                )
+    summary(args.out)
+
+
+if __name__ == "__main__":
+    main()
