@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import _harness as harness
+from kembed.classify import stratified_folds
 
 KIM = {  # Table 2, test accuracy %, 300-d word2vec vectors
     "mr": {
@@ -63,17 +64,6 @@ def load(name: str):
         else sorted(p for p in root.iterdir() if p.is_file() and p.name != "SOURCE.md")
     )
     return read_dataset(paths, encoding="latin-1")
-
-
-def folds(labels: list[str], k: int, seed: int = 0) -> list[np.ndarray]:
-    """Stratified folds: each class shuffled (seeded) and dealt round-robin."""
-    rng = np.random.default_rng(seed)
-    y = np.asarray(labels)
-    assignment = np.empty(len(y), dtype=int)
-    for label in np.unique(y):
-        members = rng.permutation(np.flatnonzero(y == label))
-        assignment[members] = np.arange(len(members)) % k
-    return [np.flatnonzero(assignment == f) for f in range(k)]
 
 
 def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
@@ -172,7 +162,7 @@ def main() -> None:
     for dataset in args.datasets:
         data = load(dataset)
         print(data)
-        for fold, test in enumerate(folds(data.labels, args.folds)):
+        for fold, test in enumerate(stratified_folds(data.labels, args.folds)):
             train = np.setdiff1d(np.arange(len(data)), test)
             train_x = [data.texts[i] for i in train]
             train_y = [data.labels[i] for i in train]

@@ -101,6 +101,7 @@ class TextClassifier:
         self.model: keras.Model | None = None
         self.classes: list | None = None
         self.coverage = None
+        self.held_out: np.ndarray | None = None
 
     # --- training ------------------------------------------------------------------------
 
@@ -146,6 +147,7 @@ class TextClassifier:
         self.classes = classes
         y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
         train, held = _split(y, validation_split, seed)
+        self.held_out = held  # the indices of the validation part, for reports
         self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
         self.tokenizer.fit_on_texts([texts[i] for i in train])
         sequences = self.tokenizer.texts_to_sequences(texts)

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from kembed.errors import CorpusError
 
 _ERRORS = ("raise", "skip")
@@ -140,10 +142,11 @@ def read_csv(
     path = Path(path)
     if delimiter is None:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    encoding = "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     dataset = Dataset([], [], str(path))
     csv.field_size_limit(sys.maxsize)
-    with open(path, encoding=encoding, errors="surrogateescape", newline="") as f:
+    opened = "utf-8-sig" if utf8 else encoding  # skips a BOM
+    with open(path, encoding=opened, errors="surrogateescape", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
@@ -233,6 +236,32 @@ def read_line_files(
                 dataset.texts.append(text)
                 dataset.labels.append(label)
     return _checked(dataset)
+
+
+def stratified_folds(labels: Sequence, k: int, *, seed: int = 0) -> list[np.ndarray]:
+    """`k` folds of indices for cross-validation: each class shuffled (seeded) and dealt
+    round-robin, so every fold holds each class in the same proportion.
+
+    Example:
+
+    >>> [f.tolist() for f in stratified_folds(["a", "a", "b", "b"], 2)]
+    [[0, 2], [1, 3]]
+
+    Raises:
+        ValueError: if `k` is below 2 or above the number of documents.
+    """
+    if not isinstance(k, int) or not 2 <= k <= len(labels):
+        raise ValueError(
+            f"`k` must be an integer from 2 to the number of documents ({len(labels)}). "
+            f"Received: k={k!r}"
+        )
+    rng = np.random.default_rng(seed)
+    y = np.asarray(labels)
+    assignment = np.empty(len(y), dtype=int)
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        assignment[members] = np.arange(len(members)) % k
+    return [np.flatnonzero(assignment == fold) for fold in range(k)]
 
 
 def _undecodable(text: str) -> bool:

@@ -26,9 +26,10 @@ _state = {"debug": False}
 
 
 def _add_groups() -> None:
-    from kembed.cli import vectors
+    from kembed.cli import classify, vectors
 
     app.add_typer(vectors.app, name="vectors")
+    app.add_typer(classify.app, name="classify")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,236 @@
+"""`kembed classify ...`: train, evaluate, predict and cross-validate text classifiers.
+Thin: parses options, calls `kembed.classify`, prints."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Train, evaluate and use text classifiers.")
+
+Data = Annotated[
+    list[Path],
+    typer.Argument(
+        help="A .csv / .tsv file, a folder with one folder per class, or one file per class "
+        "(one document a line)."
+    ),
+]
+ModelPath = Annotated[Path, typer.Argument(help="A classifier saved by `classify fit`.")]
+TextColumn = Annotated[str, typer.Option(help="CSV column holding the texts.")]
+LabelColumn = Annotated[str, typer.Option(help="CSV column holding the labels.")]
+Encoding = Annotated[str, typer.Option(help="Text encoding of the data files.")]
+Errors = Annotated[str, typer.Option(help="raise, or skip (and list) rows that cannot be read.")]
+Model = Annotated[str, typer.Option(help="cnn (Kim 2014), bag or bilstm.")]
+Embedding = Annotated[str, typer.Option(help="learned, static, non-static, oov or multichannel.")]
+VectorsOption = Annotated[
+    str | None,
+    typer.Option(help="Pretrained vectors: a file or a named source (e.g. glove-6B-50d)."),
+]
+Epochs = Annotated[int, typer.Option(min=1, help="Most epochs to train.")]
+Seed = Annotated[int | None, typer.Option(help="Random seed (same seed, same model).")]
+Plots = Annotated[
+    Path | None, typer.Option(help="Folder for PNG plots (learning curves, confusion).")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _read(data, text_column, label_column, encoding, errors):
+    from kembed.classify import read_dataset
+
+    dataset = read_dataset(
+        data if len(data) > 1 else data[0],
+        text_column=text_column,
+        label_column=label_column,
+        encoding=encoding,
+        errors=errors,
+    )
+    typer.echo(str(dataset), err=True)
+    return dataset
+
+
+def _classifier(model, embedding, vectors, num_words, max_length, seed):
+    from kembed.classify.classifier import TextClassifier
+
+    return TextClassifier(
+        model,
+        embedding=embedding,
+        vectors=vectors,
+        num_words=num_words,
+        max_length=max_length,
+        seed=seed,
+    )
+
+
+@app.command()
+def fit(
+    data: Data,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to save the classifier.")],
+    model: Model = "cnn",
+    embedding: Embedding = "learned",
+    vectors: VectorsOption = None,
+    epochs: Epochs = 25,
+    validation_split: Annotated[
+        float, typer.Option(min=0.0, max=0.9, help="Fraction held out for early stopping.")
+    ] = 0.1,
+    early_stopping: Annotated[bool, typer.Option(help="Stop when validation stalls.")] = True,
+    num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
+    max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
+    seed: Seed = None,
+    plots: Plots = None,
+    text_column: TextColumn = "text",
+    label_column: LabelColumn = "label",
+    encoding: Encoding = "utf-8",
+    errors: Errors = "raise",
+    verbose: Annotated[int, typer.Option(min=0, max=2, help="Keras' progress bars.")] = 1,
+) -> None:
+    """Train a classifier on labelled documents and save it."""
+    dataset = _read(data, text_column, label_column, encoding, errors)
+    clf = _classifier(model, embedding, vectors, num_words, max_length, seed)
+    history = clf.fit(
+        dataset.texts,
+        dataset.labels,
+        validation_split=validation_split,
+        epochs=epochs,
+        early_stopping=early_stopping,
+        verbose=verbose,
+    )
+    if clf.coverage is not None:
+        typer.echo(str(clf.coverage))
+    clf.save(out)
+    typer.echo(f"saved {clf!r} to {out}")
+    if len(clf.held_out):
+        held = clf.held_out.tolist()
+        result = clf.evaluate([dataset.texts[i] for i in held], [dataset.labels[i] for i in held])
+        typer.echo(f"\non the {len(held):,} held-out documents:\n{result}")
+    if plots is not None:
+        from kembed.cli import plots as drawing
+
+        typer.echo(f"wrote {drawing.learning_curves(history.history, plots)}")
+        if len(clf.held_out):
+            typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}")
+
+
+@app.command()
+def evaluate(
+    model: ModelPath,
+    data: Data,
+    plots: Plots = None,
+    json_output: Json = False,
+    text_column: TextColumn = "text",
+    label_column: LabelColumn = "label",
+    encoding: Encoding = "utf-8",
+    errors: Errors = "raise",
+) -> None:
+    """Accuracy, macro-F1, per-class precision / recall and the confusion matrix."""
+    from kembed.classify.classifier import TextClassifier
+
+    clf = TextClassifier.load(model)
+    dataset = _read(data, text_column, label_column, encoding, errors)
+    labels = _as_trained(dataset.labels, clf.classes)
+    result = clf.evaluate(dataset.texts, labels)
+    typer.echo(json.dumps(result.to_dict(), indent=2) if json_output else str(result))
+    if plots is not None:
+        from kembed.cli import plots as drawing
+
+        typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}", err=json_output)
+
+
+@app.command()
+def predict(
+    model: ModelPath,
+    text: Annotated[str, typer.Argument(help="A text, or a file with one text a line.")],
+    encoding: Encoding = "utf-8",
+    json_output: Json = False,
+) -> None:
+    """Predict the label of a text, or of each line of a file."""
+    from kembed.classify.classifier import TextClassifier
+    from kembed.text import read_lines
+
+    clf = TextClassifier.load(model)
+    path = Path(text)
+    texts = list(read_lines(path, encoding=encoding)) if path.is_file() else [text]
+    proba = clf.predict_proba(texts)
+    best = proba.argmax(axis=1)
+    if json_output:
+        rows = [
+            {"label": clf.classes[b], "probability": float(p[b])}
+            for b, p in zip(best, proba, strict=True)
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for b, p, t in zip(best, proba, texts, strict=True):
+        typer.echo(f"{clf.classes[b]}\t{p[b]:.3f}\t{t[:80]}")
+
+
+@app.command()
+def cv(
+    data: Data,
+    folds: Annotated[int, typer.Option(min=2, help="Number of folds.")] = 10,
+    model: Model = "cnn",
+    embedding: Embedding = "learned",
+    vectors: VectorsOption = None,
+    epochs: Epochs = 25,
+    num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
+    text_column: TextColumn = "text",
+    label_column: LabelColumn = "label",
+    encoding: Encoding = "utf-8",
+    errors: Errors = "raise",
+    json_output: Json = False,
+) -> None:
+    """Cross-validate: train on k-1 folds, test on the last, k times (stratified)."""
+    import numpy as np
+
+    from kembed.classify import stratified_folds
+
+    dataset = _read(data, text_column, label_column, encoding, errors)
+    results = []
+    for k, test in enumerate(stratified_folds(dataset.labels, folds, seed=seed)):
+        train = np.setdiff1d(np.arange(len(dataset)), test).tolist()
+        clf = _classifier(model, embedding, vectors, num_words, None, seed + k)
+        clf.fit(
+            [dataset.texts[i] for i in train],
+            [dataset.labels[i] for i in train],
+            epochs=epochs,
+            verbose=0,
+        )
+        test = test.tolist()
+        result = clf.evaluate([dataset.texts[i] for i in test], [dataset.labels[i] for i in test])
+        results.append(result)
+        typer.echo(
+            f"fold {k + 1}/{folds}: accuracy {result.accuracy:.4f}, "
+            f"macro-F1 {result.macro_f1:.4f}",
+            err=True,
+        )
+    accuracy = [r.accuracy for r in results]
+    macro = [r.macro_f1 for r in results]
+    summary = {
+        "folds": folds,
+        "accuracy_mean": statistics.mean(accuracy),
+        "accuracy_std": statistics.stdev(accuracy),
+        "macro_f1_mean": statistics.mean(macro),
+        "macro_f1_std": statistics.stdev(macro),
+        "accuracy": accuracy,
+    }
+    if json_output:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        typer.echo(
+            f"{folds}-fold accuracy {100 * summary['accuracy_mean']:.2f} "
+            f"± {100 * summary['accuracy_std']:.2f} %, macro-F1 "
+            f"{100 * summary['macro_f1_mean']:.2f} ± {100 * summary['macro_f1_std']:.2f} %"
+        )
+
+
+def _as_trained(labels: list[str], classes: list) -> list:
+    """Labels read from a file are strings; a model trained on integers expects ints."""
+    if classes and isinstance(classes[0], int):
+        try:
+            return [int(label) for label in labels]
+        except ValueError:
+            return labels
+    return labels

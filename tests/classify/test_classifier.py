@@ -1,0 +1,195 @@
+"""`TextClassifier` on the backend under test (JAX and PyTorch): every model and embedding
+mode trains; predictions give the original labels; save / load round trips; seeded runs
+repeat; bad input gets a clear message."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from kembed import Vectors
+from kembed.errors import CorpusError
+
+pytestmark = pytest.mark.keras
+
+keras = pytest.importorskip("keras")
+classifier_module = pytest.importorskip("kembed.classify.classifier")
+TextClassifier, FORMAT = classifier_module.TextClassifier, classifier_module.FORMAT
+
+GOOD = ["good", "great", "fine", "superb", "nice", "lovely"]
+BAD = ["bad", "awful", "poor", "weak", "dull", "boring"]
+
+
+def _data(n=120, labels=("neg", "pos"), seed=0):
+    rng = np.random.default_rng(seed)
+    texts, ys = [], []
+    for _ in range(n):
+        y = int(rng.integers(2))
+        words = rng.choice((GOOD if y else BAD), size=3).tolist() + ["film", "plot", "zork"]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        ys.append(labels[y])
+    return texts, ys
+
+
+@pytest.fixture(scope="module")
+def vectors():
+    words = [*GOOD, *BAD, "film", "plot"]
+    rng = np.random.default_rng(1)
+    matrix = rng.normal(size=(len(words), 8)).astype("float32")
+    matrix[: len(GOOD), 0] += 3  # the good words share a direction
+    return Vectors(words, matrix)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    texts, labels = _data()
+    clf = TextClassifier("cnn", output_dim=16, seed=3)
+    history = clf.fit(texts, labels, epochs=15, verbose=0)
+    return clf, history, texts, labels
+
+
+def test_learns_and_predicts_the_original_labels(trained):
+    clf, history, texts, labels = trained
+    assert clf.classes == ["neg", "pos"]
+    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    evaluation = clf.evaluate(texts, labels)
+    assert evaluation.accuracy > 0.9
+    assert evaluation.confusion.sum() == len(texts)
+    assert clf.predict(["great superb lovely", "awful dull boring"]) == ["pos", "neg"]
+    proba = clf.predict_proba(["great", "awful"])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_save_and_load_give_the_same_predictions(trained, tmp_path):
+    clf, _, texts, _ = trained
+    path = tmp_path / "model.kembed"
+    clf.save(path)
+    loaded = TextClassifier.load(path)
+
+    np.testing.assert_array_equal(loaded.predict_proba(texts), clf.predict_proba(texts))
+    assert loaded.classes == clf.classes and loaded.settings == clf.settings
+    assert sorted(zipfile.ZipFile(path).namelist()) == [
+        "classifier.json",
+        "model.keras",
+        "tokenizer.json",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["model.kembed"]  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("damage", "match"),
+    [
+        (lambda p: p.write_bytes(b"not a zip"), r"not a kembed classifier, or damaged"),
+        (lambda p: _rewrite(p, "classifier.json", {"format": "other"}), r"not a kembed-class"),
+        (
+            lambda p: _rewrite(p, "classifier.json", {"format": FORMAT, "version": 9}),
+            r"format version 9; this kembed reads version 1",
+        ),
+        (lambda p: _rewrite(p, "model.keras", None), r"Keras model cannot be loaded"),
+    ],
+)
+def test_a_damaged_artifact_gives_a_clear_error(trained, tmp_path, damage, match):
+    path = tmp_path / "model.kembed"
+    trained[0].save(path)
+    damage(path)
+    with pytest.raises(CorpusError, match=match):
+        TextClassifier.load(path)
+
+
+def _rewrite(path, member, meta):
+    with zipfile.ZipFile(path) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    contents[member] = json.dumps(meta).encode() if meta is not None else b"garbage"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+
+
+def test_integer_labels_come_back_as_integers():
+    texts, labels = _data(60, labels=(0, 1))
+    clf = TextClassifier("bag", output_dim=8, seed=0)
+    clf.fit(texts, labels, epochs=2, verbose=0)
+    assert clf.classes == [0, 1]
+    assert all(type(p) is int for p in clf.predict(texts[:3]))
+
+
+def test_seeded_runs_repeat():
+    texts, labels = _data(60)
+    runs = []
+    for _ in range(2):
+        clf = TextClassifier("bag", output_dim=8, seed=5)
+        clf.fit(texts, labels, epochs=2, verbose=0)
+        runs.append(clf.predict_proba(texts))
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+@pytest.mark.parametrize("embedding", ["static", "non-static", "oov", "multichannel"])
+@pytest.mark.parametrize("model", ["cnn", "bag", "bilstm"])
+def test_every_model_and_pretrained_mode_trains(vectors, model, embedding):
+    texts, labels = _data(60)
+    clf = TextClassifier(model, embedding=embedding, vectors=vectors, seed=0)
+    history = clf.fit(texts, labels, epochs=2, verbose=0)
+
+    assert len(history.history["loss"]) == 2
+    assert clf.coverage.num_found == len(vectors)  # "zork" is the one unknown word
+    assert clf.coverage.missing == ["zork"]
+    frozen = [w for w in clf.model.non_trainable_weights if "embeddings" in w.path]
+    if embedding in ("static", "multichannel"):
+        assert frozen
+    assert clf.predict(texts[:2])[0] in ("neg", "pos")
+
+
+def test_pretrained_vectors_from_a_file(vectors, tmp_path):
+    vectors.save(tmp_path / "v.txt", format="glove")
+    texts, labels = _data(40)
+    clf = TextClassifier("bag", embedding="static", vectors=tmp_path / "v.txt", seed=0)
+    clf.fit(texts, labels, epochs=1, verbose=0)
+    assert clf.settings["vectors"] == str(tmp_path / "v.txt")
+    assert clf.coverage.num_found == len(vectors)
+
+
+@pytest.mark.parametrize(
+    ("texts", "labels", "error", "match"),
+    [
+        ([], [], ValueError, r"No texts"),
+        (["a", "b"], ["x"], ValueError, r"2 texts but 1 labels"),
+        (["a", "b"], ["x", "x"], ValueError, r"at least two classes; every label is 'x'"),
+        (["", " "], ["x", "y"], ValueError, r"hold no words"),
+        (["a", None], ["x", "y"], TypeError, r"texts\[1\] is NoneType"),
+        ("a text", ["x"], TypeError, r"not one string"),
+        (["a", "b"], ["x", 1], TypeError, r"all str or all int"),
+    ],
+)
+def test_bad_training_input(texts, labels, error, match):
+    with pytest.raises(error, match=match):
+        TextClassifier("bag").fit(texts, labels, epochs=1, verbose=0)
+
+
+def test_labels_never_seen_in_training_are_named(trained):
+    clf, _, texts, _ = trained
+    with pytest.raises(ValueError, match=r"never saw in training: \['neutral'\]"):
+        clf.evaluate(texts[:2], ["pos", "neutral"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"model": "rnn"}, r"`model` must be one of \('cnn', 'bag', 'bilstm'\)"),
+        ({"embedding": "frozen"}, r"`embedding` must be one of"),
+        ({"embedding": "static"}, r"needs pretrained vectors: pass vectors="),
+        ({"max_length": 0}, r"`max_length` must be a positive integer"),
+    ],
+)
+def test_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TextClassifier(**kwargs)
+
+
+def test_using_it_before_training():
+    with pytest.raises(ValueError, match=r"not trained yet: call fit\(\) first"):
+        TextClassifier().predict(["a"])

@@ -1,0 +1,159 @@
+"""The dataset readers: CSV / TSV, one folder per class, one file per class; every row that
+cannot be read named by file and line; a round trip through Python's csv writer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kembed.classify import read_csv, read_dataset, read_folders, read_line_files
+from kembed.errors import CorpusError
+from tests.conftest import shared_data
+
+
+def test_csv_with_quotes_commas_line_breaks_and_a_bom(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_bytes(
+        b'\xef\xbb\xbfid,text,label\n1,"Great, really great",pos\n2,"two\nlines",neg\n'
+    )
+    data = read_csv(path)
+
+    assert data.texts == ["Great, really great", "two\nlines"]
+    assert data.labels == ["pos", "neg"]
+    assert data.skipped == []
+
+
+def test_tsv_is_tab_separated_by_its_suffix(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text("label\ttext\n1\ta, b\n0\tc\n", encoding="utf-8")
+    data = read_dataset(path)
+    assert (data.texts, data.labels) == (["a, b", "c"], ["1", "0"])
+
+
+def test_a_missing_column_lists_the_columns(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("review,sentiment\nok,pos\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"line 1: no column 'text'; the columns are \['review"):
+        read_csv(path)
+    data = read_csv(path, text_column="review", label_column="sentiment")
+    assert data.labels == ["pos"]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        (b"good,pos\nbad,neg,extra\nok,pos\n", 3, "expected 2 fields, found 3"),
+        (b"good,pos\n,neg\nok,pos\n", 3, "empty text or label"),
+        (b"good,pos\nbad\xff,neg\nok,pos\n", 3, "bytes that are not valid utf-8"),
+        (b'good,pos\n"multi\nline",\nok,pos\n', 3, "empty text or label"),
+    ],
+)
+def test_bad_rows_are_named_by_line_and_raise_or_are_listed(tmp_path, body, line, reason):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"text,label\n" + body)
+
+    with pytest.raises(CorpusError, match=rf"d.csv, line {line}: {reason}.*errors='skip'"):
+        read_csv(path)
+    data = read_csv(path, errors="skip")
+    assert data.texts[0] == "good" and data.texts[-1] == "ok" and len(data) == 2
+    assert data.skipped == [(f"{path}, line {line}", reason)]
+    assert "skipped 1" in str(data)
+
+
+def test_encoding_is_an_option(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes("text,label\ncaf\u00e9,pos\nna\u00efve,neg\n".encode("latin-1"))
+    assert read_csv(path, encoding="latin-1").texts == ["caf\u00e9", "na\u00efve"]
+
+
+def test_an_empty_file_or_no_rows_is_an_error(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="empty; expected a header row"):
+        read_csv(path)
+    path.write_text("text,label\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="no documents found"):
+        read_csv(path)
+
+
+def test_one_folder_per_class(tmp_path):
+    for label, docs in {"pos": ["great", "fine"], "neg": ["awful"]}.items():
+        (tmp_path / label).mkdir()
+        for i, doc in enumerate(docs):
+            (tmp_path / label / f"{i}.txt").write_text(doc, encoding="utf-8")
+    (tmp_path / "neg" / "bad.txt").write_bytes(b"\xff\xfe")
+    (tmp_path / "neg" / "notes.md").write_text("ignored", encoding="utf-8")
+
+    with pytest.raises(CorpusError, match=r"bad.txt: not valid utf-8"):
+        read_dataset(tmp_path)
+    data = read_folders(tmp_path, errors="skip")
+    assert sorted(zip(data.labels, data.texts, strict=True)) == [
+        ("neg", "awful"),
+        ("pos", "fine"),
+        ("pos", "great"),
+    ]
+    assert data.skipped[0][0].endswith("bad.txt")
+
+
+def test_one_file_per_class_labels_from_suffixes_and_only_newline_ends_a_line(tmp_path):
+    (tmp_path / "rt.pos").write_bytes(b"good\rstill one line\n\nfine\n")
+    (tmp_path / "rt.neg").write_bytes(b"bad\n\xe9t\xe9 nul\n")
+
+    with pytest.raises(CorpusError, match=r"rt.neg, line 2: not valid utf-8"):
+        read_dataset(tmp_path)
+    data = read_line_files([tmp_path / "rt.pos", tmp_path / "rt.neg"], encoding="latin-1")
+    assert data.texts == ["good\rstill one line", "fine", "bad", "\u00e9t\u00e9 nul"]
+    assert data.labels == ["pos", "pos", "neg", "neg"]
+
+
+def test_files_with_one_suffix_are_labelled_by_name(tmp_path):
+    (tmp_path / "spam.txt").write_text("buy now\n", encoding="utf-8")
+    (tmp_path / "ham.txt").write_text("hello\n", encoding="utf-8")
+    assert read_dataset(tmp_path).labels == ["ham", "spam"]
+
+
+def test_missing_path_and_bad_errors_option(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No such file or folder"):
+        read_dataset(tmp_path / "nope.csv")
+    with pytest.raises(ValueError, match=r"`errors` must be one of \('raise', 'skip'\)"):
+        read_dataset(tmp_path, errors="ignore")
+
+
+@pytest.mark.slow
+def test_reads_mr_and_subj():
+    mr = read_dataset(
+        [shared_data("mr", "rt-polarity.pos"), shared_data("mr", "rt-polarity.neg")],
+        encoding="latin-1",
+    )
+    assert len(mr) == 10_662 and mr.labels.count("pos") == 5_331
+    subj = read_dataset(
+        [shared_data("subj", "subj.objective"), shared_data("subj", "subj.subjective")],
+        encoding="latin-1",
+    )
+    assert len(subj) == 10_000 and set(subj.labels) == {"objective", "subjective"}
+
+
+_field = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.tuples(_field, _field), min_size=1, max_size=8))
+def test_round_trip_through_the_csv_writer(tmp_path_factory, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["text", "label"])
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("csv") / "d.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    kept = [(t, lab.strip()) for t, lab in rows if t.strip() and lab.strip()]
+
+    if not kept:
+        with pytest.raises(CorpusError):
+            read_csv(path, errors="skip")
+        return
+    data = read_csv(path, errors="skip")
+    assert list(zip(data.texts, data.labels, strict=True)) == kept
