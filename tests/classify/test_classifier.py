@@ -193,3 +193,23 @@ def test_bad_settings(kwargs, match):
 def test_using_it_before_training():
     with pytest.raises(ValueError, match=r"not trained yet: call fit\(\) first"):
         TextClassifier().predict(["a"])
+
+
+def test_split_clitics_lets_pretrained_vectors_cover_them(tmp_path):
+    words = [*GOOD, *BAD, "film", "it", "'s", "does", "n't"]
+    vectors = Vectors(words, np.random.default_rng(2).normal(size=(len(words), 8)).astype("f4"))
+    texts, labels = _data(40)
+    texts = [t.replace("zork", "it's") + " doesn't" for t in texts]
+    runs = {}
+    for split in (False, True):
+        clf = TextClassifier("bag", embedding="static", vectors=vectors, split_clitics=split)
+        clf.fit(texts, labels, epochs=1, verbose=0)
+        runs[split] = clf
+    assert set(runs[False].coverage.missing) >= {"it's", "doesn't"}
+    assert runs[True].coverage.missing == ["plot"]
+    runs[True].save(tmp_path / "m")
+    loaded = TextClassifier.load(tmp_path / "m")
+    assert loaded.settings["split_clitics"] is True
+    np.testing.assert_array_equal(
+        loaded.predict_proba(["it's good"]), runs[True].predict_proba(["it's good"])
+    )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from kembed.text import hashing_trick, one_hot, text_to_word_sequence
+from kembed.text import hashing_trick, one_hot, split_clitics, text_to_word_sequence
 
 # Texts rich in what tokenizers trip on: punctuation, every kind of whitespace, case
 # changes that alter length (İ), final sigma, surrogates, non-ASCII punctuation.
@@ -125,3 +125,23 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match=r"`filters` must be a str"):
         text_to_word_sequence("a b", filters=["ab"])
     assert text_to_word_sequence("a.b,c", filters=[".", ","]) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it's", "it 's"),
+        ("DON'T", "DO N'T"),
+        ("can't won't", "ca n't wo n't"),
+        ("we'll they're I'm you've she'd", "we 'll they 're I 'm you 've she 'd"),
+        ("'s alone, rock'n'roll, o'clock", "'s alone, rock'n'roll, o'clock"),
+        ("the dogs' bone", "the dogs' bone"),
+    ],
+)
+def test_split_clitics(text, expected):
+    assert split_clitics(text) == expected
+
+
+def test_split_clitics_refuses_non_text():
+    with pytest.raises(TypeError, match="NoneType"):
+        split_clitics(None)

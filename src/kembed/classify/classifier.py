@@ -19,7 +19,7 @@ from kembed.classify.metrics import Evaluation, evaluation
 from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
 from kembed.embedding import candidate_words
 from kembed.errors import CorpusError
-from kembed.text import Tokenizer, tokenizer_from_json
+from kembed.text import Tokenizer, split_clitics, tokenizer_from_json
 from kembed.vectors.store import Vectors
 
 FORMAT = "kembed-classifier"
@@ -55,6 +55,9 @@ class TextClassifier:
         output_dim: Embedding size for `learned` (pretrained vectors give their own).
         batch_size: Mini-batch size. Defaults to 50 (Kim's).
         learning_rate: For Adadelta (Kim's optimiser). Defaults to 1.0.
+        split_clitics: Split "it's" into "it 's" and "don't" into "do n't" before
+            tokenising, as GloVe's and word2vec's tokenizers did, so that pretrained
+            vectors cover these words. Defaults to False.
         seed: Optional int: the same seed gives the same model.
     """
 
@@ -69,6 +72,7 @@ class TextClassifier:
         output_dim: int = 100,
         batch_size: int = 50,
         learning_rate: float = 1.0,
+        split_clitics: bool = False,
         seed: int | None = None,
     ):
         if model not in ARCHITECTURES:
@@ -94,6 +98,7 @@ class TextClassifier:
             "output_dim": output_dim,
             "batch_size": batch_size,
             "learning_rate": learning_rate,
+            "split_clitics": split_clitics,
             "seed": seed,
         }
         self._vectors = vectors if isinstance(vectors, Vectors) else None
@@ -131,6 +136,7 @@ class TextClassifier:
                 than two classes, or labels mix types.
         """
         texts, labels = _check_data(texts, labels)
+        texts = self._prepare(texts)
         classes = sorted(set(labels))
         if len(classes) < 2:
             raise ValueError(
@@ -219,7 +225,7 @@ class TextClassifier:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in the order of `classes`."""
         self._check_fitted()
-        texts = _check_texts(texts)
+        texts = self._prepare(_check_texts(texts))
         x = self._pad(self.tokenizer.texts_to_sequences(texts))
         return np.asarray(self.model.predict(x, batch_size=256, verbose=0))
 
@@ -251,6 +257,11 @@ class TextClassifier:
             proba.argmax(axis=1),
             float(-np.log(picked).mean()),
         )
+
+    def _prepare(self, texts: list[str]) -> list[str]:
+        if self.settings.get("split_clitics"):
+            return [split_clitics(text) for text in texts]
+        return texts
 
     def _pad(self, sequences) -> np.ndarray:
         length = self.settings["max_length"]

@@ -36,6 +36,9 @@ Plots = Annotated[
     Path | None, typer.Option(help="Folder for PNG plots (learning curves, confusion).")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Clitics = Annotated[
+    bool, typer.Option("--split-clitics", help="it's -> it 's, don't -> do n't (as GloVe).")
+]
 
 
 def _read(data, text_column, label_column, encoding, errors):
@@ -52,7 +55,7 @@ def _read(data, text_column, label_column, encoding, errors):
     return dataset
 
 
-def _classifier(model, embedding, vectors, num_words, max_length, seed):
+def _classifier(model, embedding, vectors, num_words, max_length, clitics, seed):
     from kembed.classify.classifier import TextClassifier
 
     return TextClassifier(
@@ -61,6 +64,7 @@ def _classifier(model, embedding, vectors, num_words, max_length, seed):
         vectors=vectors,
         num_words=num_words,
         max_length=max_length,
+        split_clitics=clitics,
         seed=seed,
     )
 
@@ -80,6 +84,7 @@ def fit(
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
     seed: Seed = None,
+    split_clitics: Clitics = False,
     plots: Plots = None,
     text_column: TextColumn = "text",
     label_column: LabelColumn = "label",
@@ -89,7 +94,7 @@ def fit(
 ) -> None:
     """Train a classifier on labelled documents and save it."""
     dataset = _read(data, text_column, label_column, encoding, errors)
-    clf = _classifier(model, embedding, vectors, num_words, max_length, seed)
+    clf = _classifier(model, embedding, vectors, num_words, max_length, split_clitics, seed)
     history = clf.fit(
         dataset.texts,
         dataset.labels,
@@ -176,6 +181,7 @@ def cv(
     epochs: Epochs = 25,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
+    split_clitics: Clitics = False,
     text_column: TextColumn = "text",
     label_column: LabelColumn = "label",
     encoding: Encoding = "utf-8",
@@ -191,7 +197,7 @@ def cv(
     results = []
     for k, test in enumerate(stratified_folds(dataset.labels, folds, seed=seed)):
         train = np.setdiff1d(np.arange(len(dataset)), test).tolist()
-        clf = _classifier(model, embedding, vectors, num_words, None, seed + k)
+        clf = _classifier(model, embedding, vectors, num_words, None, split_clitics, seed + k)
         clf.fit(
             [dataset.texts[i] for i in train],
             [dataset.labels[i] for i in train],

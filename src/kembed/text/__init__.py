@@ -6,13 +6,14 @@ Pure Python and numpy; nothing in `kembed.text` imports Keras.
 from kembed.text.corpus import read_lines
 from kembed.text.serialization import tokenizer_from_json
 from kembed.text.tokenizer import Tokenizer
-from kembed.text.words import hashing_trick, one_hot, text_to_word_sequence
+from kembed.text.words import hashing_trick, one_hot, split_clitics, text_to_word_sequence
 
 __all__ = [
     "Tokenizer",
     "hashing_trick",
     "one_hot",
     "read_lines",
+    "split_clitics",
     "text_to_word_sequence",
     "tokenizer_from_json",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -253,3 +254,27 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
     return bool(value)
+
+
+_CLITICS = re.compile(r"(?<=\w)(n't|'s|'re|'ve|'d|'ll|'m)\b", re.IGNORECASE)
+
+
+def split_clitics(text: str) -> str:
+    """Splits English clitics off their words, as the tokenizers behind GloVe and word2vec
+    did (and Kim 2014's preprocessing): "it's" -> "it 's", "don't" -> "do n't".
+
+    Pretrained vectors hold `'s` and `n't` as words of their own, so a tokenizer that keeps
+    "doesn't" whole finds no vector for it; split, both parts are found.
+
+    Example:
+
+    >>> split_clitics("It's a film that doesn't work, and we'll say so.")
+    "It 's a film that does n't work, and we 'll say so."
+
+    Args:
+        text: A str.
+
+    Returns:
+        The text with a space before each clitic.
+    """
+    return _CLITICS.sub(r" \1", _check_text(text))
