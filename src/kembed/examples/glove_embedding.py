@@ -24,7 +24,7 @@ import numpy as np  # isort: skip
 from keras import layers  # isort: skip
 
 from kembed.embedding.layers import pretrained_embedding  # isort: skip
-from kembed.examples.own_embedding import DOCS, LABELS  # isort: skip
+from kembed.examples.own_embedding import DOCS, train_and_round_trip  # isort: skip
 
 MAX_LENGTH = 4
 MODES = (False, True, "oov")  # frozen (the slides), fine-tuned, unknown rows learn
@@ -114,21 +114,17 @@ def run(
         )
         coverage = coverage or embedding.coverage
         model = build_model(embedding)  # Step 7: define
-        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-        model.fit(x, LABELS, epochs=epochs, verbose=verbose)  # Steps 8-9: compile, fit
-        loss, accuracy = model.evaluate(x, LABELS, verbose=0)  # Step 10: evaluate
+        # Steps 8-10: compile, fit, evaluate; then save and load back.
         path = out_dir / f"glove-{str(trainable).lower()}.keras"
-        model.save(path)
-        reloaded = keras.saving.load_model(path, safe_mode=True)
-        same = np.array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
+        loss, accuracy, same = train_and_round_trip(model, x, path, epochs, verbose)
         modes.append(
             ModeResult(
                 trainable,
                 _count(model.trainable_weights),
                 _count(model.non_trainable_weights),
-                float(loss),
-                float(accuracy),
-                bool(same),
+                loss,
+                accuracy,
+                same,
             )
         )
     return GloveResult(

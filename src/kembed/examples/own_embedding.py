@@ -179,17 +179,11 @@ def run(*, out_dir: str | os.PathLike[str], epochs: int = 50, seed: int = 7, ver
         for encoding, (x, vocab_size) in encodings.items():
             keras.utils.set_random_seed(seed)
             model = build(vocab_size)  # Step 3: define
-            model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-            model.fit(x, LABELS, epochs=epochs, verbose=verbose)  # Steps 4-5: compile, fit
-            loss, accuracy = model.evaluate(x, LABELS, verbose=0)  # Step 6: evaluate
+            # Steps 4-6: compile, fit, evaluate; then save and load back.
             path = out_dir / f"{style}-{encoding}.keras"
-            model.save(path)
-            reloaded = keras.saving.load_model(path, safe_mode=True)
-            same = np.array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
+            loss, accuracy, same = train_and_round_trip(model, x, path, epochs, verbose)
             results.append(
-                ModelResult(
-                    style, encoding, model.count_params(), float(loss), float(accuracy), bool(same)
-                )
+                ModelResult(style, encoding, model.count_params(), loss, accuracy, same)
             )
             trained[style, encoding] = model
     # The learned embedding, saved with its vocabulary and reused in another model.
@@ -207,6 +201,20 @@ def run(*, out_dir: str | os.PathLike[str], epochs: int = 50, seed: int = 7, ver
         embedding_file=embedding_file,
         embedding_reloaded_identical=bool(same),
     )
+
+
+def train_and_round_trip(
+    model: keras.Model, x: np.ndarray, path: Path, epochs: int, verbose: int
+) -> tuple[float, float, bool]:
+    """Compiles, fits and evaluates `model` on `x` and the slides' labels, saves it to
+    `path`, loads it back with `safe_mode=True`: (loss, accuracy, same predictions)."""
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, LABELS, epochs=epochs, verbose=verbose)
+    loss, accuracy = model.evaluate(x, LABELS, verbose=0)
+    model.save(path)
+    reloaded = keras.saving.load_model(path, safe_mode=True)
+    same = np.array_equal(model.predict(x, verbose=0), reloaded.predict(x, verbose=0))
+    return float(loss), float(accuracy), bool(same)
 
 
 def save_embedding(layer: layers.Embedding, tokenizer: kembed.Tokenizer, out_dir: Path) -> Path:
