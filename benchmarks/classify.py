@@ -70,7 +70,14 @@ def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
     from kembed.classify.classifier import TextClassifier
 
     model, embedding = row.split("/")
-    clf = TextClassifier(model, embedding=embedding, vectors="glove-6B-50d", seed=seed)
+    embedding, _, option = embedding.partition("+")  # "cnn/static+clitics"
+    clf = TextClassifier(
+        model,
+        embedding=embedding,
+        vectors="glove-6B-50d",
+        split_clitics=option == "clitics",
+        seed=seed,
+    )
     clf.fit(train_x, train_y, validation_split=0.1, epochs=25, patience=4, verbose=0)
     return clf.evaluate(test_x, test_y).accuracy
 
@@ -119,7 +126,8 @@ def summary(out: Path) -> None:
         r = json.loads(line)
         results.setdefault((r["dataset"], r["row"]), []).append(r)
     for dataset in ("mr", "subj"):
-        rows = [row for row in ROWS if (dataset, row) in results]
+        rows = [row for dataset_, row in results if dataset_ == dataset]
+        rows.sort(key=lambda row: ROWS.index(row) if row in ROWS else len(ROWS))
         if not rows:
             continue
         print(f"\n{dataset.upper()}: 10-fold CV accuracy %, GloVe 6B 50d")
@@ -128,7 +136,7 @@ def summary(out: Path) -> None:
             runs = results[dataset, row]
             acc = [100 * r["accuracy"] for r in runs]
             std = statistics.stdev(acc) if len(acc) > 1 else 0.0
-            kim = KIM[dataset].get(row)
+            kim = KIM[dataset].get(row.partition("+")[0])
             seconds = statistics.median(r["seconds"] for r in runs)
             print(
                 f"  {row:<18}{len(runs):>6}{statistics.mean(acc):>8.1f}{std:>7.1f}"
