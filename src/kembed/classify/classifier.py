@@ -195,6 +195,9 @@ class TextClassifier:
                 vectors = Vectors.load(s["vectors"], vocab=candidate_words(self.tokenizer))
             modes = {"static": [False], "non-static": [True], "oov": ["oov"]}
             modes["multichannel"] = [False, True]
+            # One seed for every channel, so that both channels of multichannel start from
+            # the same matrix (unknown words' random rows included), as in Kim (2014).
+            seed = s["seed"] if s["seed"] is not None else int(np.random.randint(2**31))
             embeddings = []
             for channel, trainable in enumerate(modes[s["embedding"]]):
                 layer = pretrained_embedding(
@@ -202,7 +205,7 @@ class TextClassifier:
                     self.tokenizer,
                     trainable=trainable,
                     num_words=rows,
-                    seed=s["seed"],
+                    seed=seed,
                     name=f"embedding{channel or ''}",
                 )
                 embeddings.append(layer)

@@ -5,11 +5,8 @@ back, through the format modules and the cache. No Keras, no printing.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import os
 from collections.abc import Iterable, Mapping
-
-import numpy as np
 
 from kembed._io import atomic_write
 from kembed.errors import VectorFormatError
@@ -145,12 +142,7 @@ def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -
             vectors.index_to_key[:limit], vectors.vectors[:limit], header=vectors.header
         )
         if wanted is not None:
-            words = vectors.index_to_key
-            keep = list(map(wanted.__contains__, words))
-            rows = np.fromiter(itertools.compress(range(len(words)), keep), dtype=np.int64)
-            vectors = Vectors._trusted(
-                list(itertools.compress(words, keep)), vectors.vectors[rows], header=vectors.header
-            )
+            vectors = vectors.subset(w for w in vectors.index_to_key if w in wanted)
     report = dataclasses.replace(report, skipped=dict(report.skipped))
     within = total if limit is None else min(limit, total)
     report.skip("past limit", total - within)

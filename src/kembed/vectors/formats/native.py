@@ -219,13 +219,16 @@ def _find_rows(path: str, data: bytes, wanted: Iterable[str]) -> tuple[list[int]
     compared, all in numpy (so a hash collision never returns a wrong row)."""
     words = list(wanted if isinstance(wanted, (set, frozenset)) else dict.fromkeys(wanted))
     joined = "\n".join(words)
-    if joined.count("\n") != len(words) - 1 or not _encodable(joined):
+    try:
+        query = joined.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        query = None
+    if query is None or joined.count("\n") != len(words) - 1:
         # Words with a line break or a lone surrogate are in no vocabulary.
         words = [w for w in words if "\n" not in w and _encodable(w)]
-        joined = "\n".join(words)
+        query = "\n".join(words).encode("utf-8", "surrogateescape")
     if not words:
         return [], []
-    query = joined.encode("utf-8", "surrogateescape")
     queries = query.split(b"\n")
     hashes = np.load(os.path.join(path, INDEX_FILES[0]), mmap_mode="r", allow_pickle=False)
     order = np.load(os.path.join(path, INDEX_FILES[1]), mmap_mode="r", allow_pickle=False)
