@@ -8,6 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Eight virtual CPU devices for the data-parallel tests (tests/test_distribute.py). JAX
+# reads this once, when its backend starts, so it is set before anything imports JAX.
+DEVICE_COUNT = 8
+if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + f" --xla_force_host_platform_device_count={DEVICE_COUNT}"
+    ).strip()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("KEMBED_SHARED_DATA", REPO.parent / "shared" / "data"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import socket
 import subprocess
 import sys
 
@@ -16,6 +18,12 @@ from kembed.cli import app
 
 pytestmark = pytest.mark.keras
 runner = CliRunner()
+
+
+def keras_backend() -> str:
+    import keras
+
+    return keras.backend.backend()
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +129,44 @@ def test_help():
     assert result.exit_code == 0
     for command in ("fit", "evaluate", "predict", "cv"):
         assert command in result.output
+
+
+@pytest.mark.skipif(keras_backend() != "jax", reason="keras.distribution runs on JAX only")
+def test_fit_data_parallel_on_eight_devices(data, tmp_path):
+    args = ["classify", "fit", str(data), "-o", str(tmp_path / "m.kembed"), "--model", "bag"]
+    args += ["--epochs", "2", "--verbose", "0", "--text-column", "review"]
+    args += ["--label-column", "sentiment", "--devices", "8"]
+    result = runner.invoke(app, [*args, "--batch-size", "16"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.kembed").exists()
+    result = runner.invoke(app, args)  # the default batch of 50 does not split 8 ways
+    assert "batch_size=50 does not split evenly over 8 devices" in str(result.exception)
+    result = runner.invoke(app, [*args[:-1], "many"])
+    assert result.exit_code == 2 and "expected 'all' or a number of devices" in result.output
+
+
+@pytest.mark.skipif(keras_backend() != "jax", reason="keras.distribution runs on JAX only")
+def test_fit_on_two_processes(data, tmp_path):
+    """The same command on two processes (hosts): process 0 saves the model."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-c", "from kembed.cli import main; main()", "classify", "fit"]
+    command += [str(data), "-o", str(tmp_path / "m.kembed"), "--model", "bag", "--epochs", "2"]
+    command += ["--verbose", "0", "--text-column", "review", "--label-column", "sentiment"]
+    command += ["--batch-size", "16", "--seed", "1", "--devices", "all"]
+    command += ["--coordinator", f"127.0.0.1:{port}", "--num-processes", "2", "--process-id"]
+    env = {**os.environ, "KERAS_BACKEND": "jax", "XLA_FLAGS": ""}
+    runs = [
+        subprocess.Popen([*command, str(i)], env=env, stdout=subprocess.PIPE, text=True)
+        for i in range(2)
+    ]
+    try:
+        outputs = [run.communicate(timeout=240)[0] for run in runs]
+    finally:
+        for run in runs:
+            run.kill()
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert f"to {tmp_path / 'm.kembed'}" in outputs[0]
+    assert "process 1: trained; process 0 saves the model." in outputs[1]
+    assert (tmp_path / "m.kembed").exists()

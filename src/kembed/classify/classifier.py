@@ -17,6 +17,7 @@ import numpy as np
 from kembed._io import atomic_write
 from kembed.classify.metrics import Evaluation, evaluation
 from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
+from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
 from kembed.errors import CorpusError
 from kembed.text import Tokenizer, split_clitics, tokenizer_from_json
@@ -121,12 +122,19 @@ class TextClassifier:
         patience: int = 5,
         verbose: int | str = "auto",
         callbacks: list | None = None,
+        devices: str | int | Sequence[str] = 1,
     ) -> keras.callbacks.History:
         """Fits the tokenizer (on the training part) and trains the model.
 
         A random `validation_split` of the data (stratified by class, seeded) is held out;
         with `early_stopping`, training stops when its accuracy has not improved for
         `patience` epochs and the best weights are kept.
+
+        `devices` trains data-parallel (`kembed.distribute.DataParallelTraining`): `"all"`,
+        a number of devices or a list of device names; `batch_size` must divide by their
+        number. After `kembed.distribute.initialize`, every process calls `fit` on the
+        same data with the same seed and trains on its slice of each batch. The model
+        that comes out lives on one device of each process.
 
         Returns:
             Keras' `History` (loss and accuracy per epoch, and `val_` ones).
@@ -147,9 +155,12 @@ class TextClassifier:
             raise ValueError(
                 f"`validation_split` must be in [0, 1). Received: {validation_split!r}"
             )
+        training = DataParallelTraining(devices, batch_size=self.settings["batch_size"])
         seed = self.settings["seed"]
         if seed is not None:
             keras.utils.set_random_seed(seed)
+        else:  # after distribute.initialize, numpy's global state is the same everywhere
+            seed = int(np.random.randint(2**31))
         self.classes = classes
         y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
         train, held = _split(y, validation_split, seed)
@@ -163,7 +174,8 @@ class TextClassifier:
             longest = max(len(sequences[i]) for i in train)
             self.settings["max_length"] = max(longest, MIN_LENGTH)
         x = self._pad(sequences)
-        self.model = self._build()
+        with training.scope():
+            model = self._build()
         callbacks = list(callbacks or [])
         validation = (x[held], y[held]) if len(held) else None
         if early_stopping and validation is not None:
@@ -172,15 +184,25 @@ class TextClassifier:
                     monitor="val_accuracy", patience=patience, restore_best_weights=True
                 )
             )
-        return self.model.fit(
+        history = training.fit(
+            model,
             x[train],
             y[train],
-            batch_size=self.settings["batch_size"],
             epochs=epochs,
             validation_data=validation,
+            seed=seed,
             callbacks=callbacks,
             verbose=verbose,
         )
+        self.model = model if training.distribution is None else self._localize(model)
+        return history
+
+    def _localize(self, model: keras.Model) -> keras.Model:
+        """The trained model on one device (its replicated variables, read locally)."""
+        local = keras.models.clone_model(model)
+        local.set_weights([np.asarray(v.value.addressable_shards[0].data) for v in model.weights])
+        self._compile(local)
+        return local
 
     def _build(self) -> keras.Model:
         from kembed.embedding.layers import pretrained_embedding
@@ -216,12 +238,18 @@ class TextClassifier:
             num_classes=len(self.classes),
             max_length=s["max_length"],
         )
-        model.compile(
-            optimizer=keras.optimizers.Adadelta(s["learning_rate"], rho=0.95, epsilon=1e-6),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        self._compile(model)
         return model
+
+    def _compile(self, model: keras.Model) -> None:
+        model.compile(
+            optimizer=keras.optimizers.Adadelta(
+                self.settings["learning_rate"], rho=0.95, epsilon=1e-6
+            ),
+            loss="sparse_categorical_crossentropy",
+            # Weighted, so that the rows padding a data-parallel batch do not count.
+            weighted_metrics=["accuracy"],
+        )
 
     # --- using it --------------------------------------------------------------------------
 

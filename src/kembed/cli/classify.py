@@ -36,6 +36,36 @@ Plots = Annotated[
     Path | None, typer.Option(help="Folder for PNG plots (learning curves, confusion).")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+BatchSize = Annotated[
+    int, typer.Option(min=1, help="Global mini-batch size (split evenly over --devices).")
+]
+Devices = Annotated[
+    str,
+    typer.Option(help="Train data-parallel on 'all' devices or on the first N (JAX backend)."),
+]
+Coordinator = Annotated[
+    str | None,
+    typer.Option(
+        help="Several hosts: host:port of process 0 (or $KERAS_DISTRIBUTION_JOB_ADDRESSES).",
+        rich_help_panel="Several hosts",
+    ),
+]
+NumProcesses = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Several hosts: processes in all (or $KERAS_DISTRIBUTION_NUM_PROCESSES).",
+        rich_help_panel="Several hosts",
+    ),
+]
+ProcessId = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        help="Several hosts: this process, 0 to N-1 (or $KERAS_DISTRIBUTION_PROCESS_ID).",
+        rich_help_panel="Several hosts",
+    ),
+]
 Clitics = Annotated[
     bool, typer.Option("--split-clitics", help="it's -> it 's, don't -> do n't (as GloVe).")
 ]
@@ -55,7 +85,7 @@ def _read(data, text_column, label_column, encoding, errors):
     return dataset
 
 
-def _classifier(model, embedding, vectors, num_words, max_length, clitics, seed):
+def _classifier(model, embedding, vectors, num_words, max_length, clitics, seed, batch_size=50):
     from kembed.classify.classifier import TextClassifier
 
     return TextClassifier(
@@ -64,9 +94,18 @@ def _classifier(model, embedding, vectors, num_words, max_length, clitics, seed)
         vectors=vectors,
         num_words=num_words,
         max_length=max_length,
+        batch_size=batch_size,
         split_clitics=clitics,
         seed=seed,
     )
+
+
+def _devices(devices: str) -> str | int:
+    if devices == "all":
+        return devices
+    if devices.isdigit() and int(devices) > 0:
+        return int(devices)
+    raise typer.BadParameter(f"expected 'all' or a number of devices, got {devices!r}")
 
 
 @app.command()
@@ -83,6 +122,7 @@ def fit(
     early_stopping: Annotated[bool, typer.Option(help="Stop when validation stalls.")] = True,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
+    batch_size: BatchSize = 50,
     seed: Seed = None,
     split_clitics: Clitics = False,
     plots: Plots = None,
@@ -91,10 +131,30 @@ def fit(
     encoding: Encoding = "utf-8",
     errors: Errors = "raise",
     verbose: Annotated[int, typer.Option(min=0, max=2, help="Keras' progress bars.")] = 1,
+    devices: Devices = "1",
+    coordinator: Coordinator = None,
+    num_processes: NumProcesses = None,
+    process_id: ProcessId = None,
 ) -> None:
-    """Train a classifier on labelled documents and save it."""
+    """Train a classifier on labelled documents and save it.
+
+    With --coordinator, --num-processes and --process-id (or their environment
+    variables), run the same command on every host: each trains on its slice of every
+    batch, and process 0 saves the model.
+    """
+    devices = _devices(devices)
+    rank = 0
+    several = any(option is not None for option in (coordinator, num_processes, process_id))
+    if several or _environment_asks_for_processes():
+        from kembed import distribute
+
+        rank = distribute.initialize(
+            coordinator, num_processes=num_processes, process_id=process_id
+        )
     dataset = _read(data, text_column, label_column, encoding, errors)
-    clf = _classifier(model, embedding, vectors, num_words, max_length, split_clitics, seed)
+    clf = _classifier(
+        model, embedding, vectors, num_words, max_length, split_clitics, seed, batch_size
+    )
     history = clf.fit(
         dataset.texts,
         dataset.labels,
@@ -102,7 +162,11 @@ def fit(
         epochs=epochs,
         early_stopping=early_stopping,
         verbose=verbose,
+        devices=devices,
     )
+    if rank:
+        typer.echo(f"process {rank}: trained; process 0 saves the model.")
+        return
     if clf.coverage is not None:
         typer.echo(str(clf.coverage))
     clf.save(out)
@@ -117,6 +181,12 @@ def fit(
         typer.echo(f"wrote {drawing.learning_curves(history.history, plots)}")
         if len(clf.held_out):
             typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}")
+
+
+def _environment_asks_for_processes() -> bool:
+    import os
+
+    return bool(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES"))
 
 
 @app.command()

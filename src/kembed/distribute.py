@@ -1,0 +1,354 @@
+"""Data-parallel and multi-host training through `keras.distribution`: what replaced the
+slides' `multi_gpu_model`. A `DataParallelTraining` picks the devices, checks that the
+global batch splits evenly over them, lays the model's variables out replicated, feeds
+each device its slice of every batch and runs `model.fit`; `initialize` joins several
+processes (hosts) into one computation. Keras code: `keras.distribution` and
+`keras.utils.PyDataset` only, never a backend directly (JAX's multi-host helpers aside, on
+the one backend that distributes).
+
+On a backend that the installed Keras cannot distribute (PyTorch and TensorFlow in Keras
+3.15) the same calls train on one device, after a one-line `DistributionWarning`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+
+import keras
+import numpy as np
+
+_ENVIRONMENT = {
+    "coordinator": "KERAS_DISTRIBUTION_JOB_ADDRESSES",
+    "num_processes": "KERAS_DISTRIBUTION_NUM_PROCESSES",
+    "process_id": "KERAS_DISTRIBUTION_PROCESS_ID",
+}
+
+
+class DistributionWarning(UserWarning):
+    """Distribution was asked for but is not possible here; training uses one device."""
+
+
+def can_distribute() -> bool:
+    """Whether the current Keras backend supports `keras.distribution` (JAX only, today)."""
+    return keras.backend.backend() == "jax"
+
+
+def initialize(
+    coordinator: str | None = None,
+    *,
+    num_processes: int | None = None,
+    process_id: int | None = None,
+) -> int:
+    """Joins this process to a multi-process (multi-host) computation.
+
+    Call it once per process, first thing, before any Keras model is built. Every process
+    runs the same program; together they see all devices of all hosts, and a
+    `DataParallelTraining` then spans them. Options left `None` come from the environment
+    variables Keras reads (`KERAS_DISTRIBUTION_JOB_ADDRESSES`,
+    `KERAS_DISTRIBUTION_NUM_PROCESSES`, `KERAS_DISTRIBUTION_PROCESS_ID`).
+
+    Args:
+        coordinator: `"host:port"` of process 0, which every process can reach.
+        num_processes: How many processes take part.
+        process_id: This process's number, from 0 (the coordinator) to
+            `num_processes - 1`.
+
+    Returns:
+        This process's number (0 for the coordinator).
+
+    Raises:
+        ValueError: if an option is missing or out of range.
+    """
+    values = {
+        "coordinator": coordinator,
+        "num_processes": num_processes,
+        "process_id": process_id,
+    }
+    for name, variable in _ENVIRONMENT.items():
+        if values[name] is None and os.environ.get(variable):
+            values[name] = os.environ[variable]
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        raise ValueError(
+            f"Multi-process training needs {', '.join(missing)}: pass them, or set "
+            + ", ".join(_ENVIRONMENT[name] for name in missing)
+            + "."
+        )
+    coordinator = str(values["coordinator"]).split(",")[0]
+    host, _, port = coordinator.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(
+            f"`coordinator` must be 'host:port', e.g. '10.0.0.1:1234'. Received: {coordinator!r}"
+        )
+    count = _integer("num_processes", values["num_processes"], 1)
+    index = _integer("process_id", values["process_id"], 0)
+    if index >= count:
+        raise ValueError(
+            f"`process_id` must be in [0, num_processes - 1] = [0, {count - 1}]. "
+            f"Received: process_id={index}"
+        )
+    if not can_distribute():
+        warnings.warn(
+            f"The {keras.backend.backend()} backend of Keras {keras.__version__} cannot run "
+            "multi-process training; this process trains alone. Use KERAS_BACKEND=jax.",
+            DistributionWarning,
+            stacklevel=2,
+        )
+        return index
+    keras.distribution.initialize(coordinator, count, index)
+    return index
+
+
+def _integer(name: str, value, smallest: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < smallest or str(value).strip() != str(number):
+        raise ValueError(f"`{name}` must be an integer >= {smallest}. Received: {value!r}")
+    return number
+
+
+class DataParallelTraining:
+    """Trains Keras models data-parallel: variables replicated on every device, each global
+    batch split evenly over the devices, gradients averaged, one update per batch (what
+    `multi_gpu_model(model, gpus=8)` did, with a batch of 256 giving each GPU 32).
+
+    Build and compile the model inside `scope()`, then call `fit`. With one device, or on
+    a backend Keras cannot distribute, it is plain `model.fit` on one device.
+
+    Example:
+
+    >>> training = DataParallelTraining("all", batch_size=8)
+    >>> with training.scope():
+    ...     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    ...     model.compile("sgd", "mse")
+    >>> history = training.fit(model, np.ones((16, 3)), np.zeros((16, 2)), verbose=0)
+    >>> len(history.history["loss"])
+    1
+
+    Args:
+        devices: `"all"` (every device of every process), a number of devices (the first
+            ones), or a list of device names such as `["gpu:0", "gpu:1"]`
+            (`keras.distribution.list_devices()` lists them).
+        batch_size: The global batch size, split evenly over the devices.
+
+    Raises:
+        ValueError: if the devices do not exist, or `batch_size` does not divide by their
+            number.
+    """
+
+    def __init__(self, devices: str | int | Sequence[str] = "all", *, batch_size: int):
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
+        self.batch_size = batch_size
+        self.distribution = None
+        self.devices = self._pick(devices)
+        self.num_processes = 1
+        self.process_id = 0
+        if len(self.devices) > 1:
+            count = len(self.devices)
+            if batch_size % count:
+                lower, upper = batch_size // count * count, -(-batch_size // count) * count
+                hint = f"{lower} or {upper}" if lower else f"{upper}"
+                raise ValueError(
+                    f"batch_size={batch_size} does not split evenly over {count} devices "
+                    f"({batch_size / count:g} each): use a multiple of {count}, such as {hint}."
+                )
+            self.distribution = keras.distribution.DataParallel(
+                devices=self.devices, auto_shard_dataset=False
+            )
+            self.num_processes = self.distribution.num_processes
+            self.process_id = self.distribution.data_shard_id
+            if self.num_processes > 1 and count != len(keras.distribution.list_devices()):
+                raise ValueError(
+                    f"With {self.num_processes} processes, train on every device: "
+                    f"devices='all'. Received: devices={devices!r}"
+                )
+
+    @staticmethod
+    def _pick(devices) -> list[str]:
+        if not can_distribute():
+            if devices not in ("all", 1):
+                warnings.warn(
+                    f"The {keras.backend.backend()} backend of Keras {keras.__version__} cannot "
+                    "train data-parallel (only JAX can); training on one device.",
+                    DistributionWarning,
+                    stacklevel=3,
+                )
+            return []
+        available = keras.distribution.list_devices()
+        hint = (
+            "On a machine without accelerators, XLA_FLAGS="
+            "--xla_force_host_platform_device_count=8 (set before starting Python) gives JAX 8 "
+            "CPU devices."
+        )
+        if devices == "all":
+            return available
+        if isinstance(devices, bool) or not isinstance(devices, (int, list, tuple)):
+            raise ValueError(
+                "`devices` must be 'all', a number of devices or a list of device names. "
+                f"Received: devices={devices!r}"
+            )
+        if isinstance(devices, int):
+            if not 1 <= devices <= len(available):
+                raise ValueError(
+                    f"devices={devices}, but this machine has {len(available)}: "
+                    f"{', '.join(available)}. {hint}"
+                )
+            return available[:devices]
+        unknown = [name for name in devices if name not in available]
+        if unknown or not devices:
+            raise ValueError(
+                f"Unknown devices {unknown or devices!r}; there are {', '.join(available)}. {hint}"
+            )
+        return list(devices)
+
+    @property
+    def num_devices(self) -> int:
+        """The devices that share each batch (1 without distribution)."""
+        return max(len(self.devices), 1)
+
+    @property
+    def process_batch_size(self) -> int:
+        """The rows of each global batch that this process feeds."""
+        return self.batch_size // self.num_processes
+
+    @contextlib.contextmanager
+    def scope(self) -> Iterator[None]:
+        """Variables created in this context are replicated over the devices."""
+        if self.distribution is None:
+            yield
+        else:
+            with self.distribution.scope():
+                yield
+
+    def fit(
+        self,
+        model: keras.Model,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        epochs: int = 1,
+        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+        shuffle: bool = True,
+        seed: int | None = None,
+        sharded: bool = False,
+        callbacks: list | None = None,
+        verbose: int | str = "auto",
+    ) -> keras.callbacks.History:
+        """Trains `model` (built and compiled in `scope()`) data-parallel.
+
+        With several processes, either every process passes the same full data (the
+        default) and feeds its slice of each global batch, so that the batches, the
+        shuffling included, are those of a one-process run with the same `seed`; or, with
+        `sharded=True`, each passes only its own rows (its own file), shuffled locally.
+
+        A last, partial batch is padded to full size with rows of weight 0, and its real
+        rows weighted up so that the update equals that of the partial batch on one
+        device (for losses with Keras' default mean reduction). Compile metrics as
+        `weighted_metrics` so that they ignore the padding: the validation loss and
+        weighted metrics are then exact, and the training ones weigh the partial batch
+        like a full one.
+
+        Args:
+            model: A compiled Keras model built in `scope()`.
+            x: Inputs (one array).
+            y: Targets.
+            epochs: Passes over the data.
+            validation_data: Optional `(x, y)`, evaluated after each epoch (full or
+                sharded, like `x` and `y`).
+            shuffle: Shuffle the rows before each epoch.
+            seed: Optional int for the shuffling; every process must pass the same.
+            sharded: Whether `x` and `y` hold only this process's rows.
+            callbacks: Keras callbacks.
+            verbose: As in `model.fit`.
+
+        Returns:
+            Keras' `History`.
+        """
+        if seed is None:
+            seed = int(np.random.randint(2**31))
+        train = self._batches(x, y, shuffle=shuffle, seed=seed, sharded=sharded, training=True)
+        validation = None
+        if validation_data is not None:
+            validation = self._batches(
+                *validation_data, shuffle=False, seed=seed, sharded=sharded, training=False
+            )
+        with self.scope():
+            return model.fit(
+                train,
+                epochs=epochs,
+                validation_data=validation,
+                shuffle=False,  # the batches shuffle their rows themselves, seeded
+                callbacks=callbacks,
+                verbose=verbose,
+            )
+
+    def _batches(self, x, y, *, shuffle, seed, sharded, training) -> _Batches:
+        x, y = np.asarray(x), np.asarray(y)
+        if len(x) != len(y):
+            raise ValueError(f"Got {len(x):,} inputs but {len(y):,} targets.")
+        b, count, index = self.process_batch_size, self.num_processes, self.process_id
+        if sharded and count > 1:
+            from jax.experimental import multihost_utils
+
+            sizes = np.asarray(multihost_utils.process_allgather(np.array([len(x)])))
+            steps = math.ceil(int(sizes.max()) / b)
+            starts = np.arange(steps) * b
+            real = np.clip(sizes.reshape(1, -1) - starts[:, None], 0, b).sum(axis=1)
+        else:  # the same rows everywhere: global batch k is rows [kB, (k + 1)B)
+            steps = math.ceil(len(x) / self.batch_size)
+            starts = np.arange(steps) * self.batch_size + index * b
+            real = np.clip(len(x) - np.arange(steps) * self.batch_size, 0, self.batch_size)
+        if not steps:
+            raise ValueError("No rows to train on.")
+        if training:  # each update as on one device: the mean over the batch's real rows
+            weights = self.batch_size / real
+        else:  # Keras averages the batch losses by batch size: this makes it the row mean
+            weights = np.full(steps, steps * self.batch_size / real.sum())
+        return _Batches(
+            x,
+            y,
+            starts=starts,
+            batch_size=b,
+            weights=weights if self.distribution is not None else None,
+            rng=np.random.default_rng(seed) if shuffle else None,
+        )
+
+
+class _Batches(keras.utils.PyDataset):
+    """One process's batches: step k is `order[starts[k]:starts[k] + batch_size]`. With
+    `weights`, short batches are padded to full size (the devices need equal slices) with
+    rows of weight 0, and the real rows of step k weigh `weights[k]`."""
+
+    def __init__(self, x, y, *, starts, batch_size, weights, rng):
+        super().__init__()
+        self.x, self.y, self.starts, self.batch_size = x, y, starts, batch_size
+        self.weights, self.rng = weights, rng
+        self.on_epoch_end()
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, step: int):
+        start = self.starts[step]
+        rows = self.order[start : start + self.batch_size]
+        x, y = self.x[rows], self.y[rows]
+        if self.weights is None:
+            return x, y
+        missing = self.batch_size - len(rows)
+        weights = np.full(len(rows), self.weights[step], dtype="float32")
+        if missing:
+            x = np.concatenate([x, np.zeros((missing, *x.shape[1:]), x.dtype)])
+            y = np.concatenate([y, np.zeros((missing, *y.shape[1:]), y.dtype)])
+            weights = np.concatenate([weights, np.zeros(missing, "float32")])
+        return x, y, weights
+
+    def on_epoch_end(self) -> None:
+        size = len(self.x)
+        self.order = np.arange(size) if self.rng is None else self.rng.permutation(size)
