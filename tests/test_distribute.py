@@ -52,8 +52,7 @@ def _xy(rows, seed=0):
 
 
 def _assert_same_weights(a, b, atol=1e-5):
-    assert len(a) == len(b)
-    for left, right in zip(a, b):
+    for left, right in zip(a, b, strict=True):
         np.testing.assert_allclose(left, right, atol=atol, rtol=1e-4)
 
 

@@ -28,12 +28,14 @@ _LAZY = {
     "fill_embedding": ("kembed.embedding.layers", "fill_embedding"),
     "pretrained_embedding": ("kembed.embedding.layers", "pretrained_embedding"),
     "TextClassifier": ("kembed.classify.classifier", "TextClassifier"),
+    "DataParallelTraining": ("kembed.distribute", "DataParallelTraining"),
 }
 
 __all__ = [
     "CorpusError",
     "CoverageReport",
     "CoverageWarning",
+    "DataParallelTraining",
     "Dataset",
     "Evaluation",
     "FrozenRowsEmbedding",
