@@ -279,6 +279,9 @@ class DataParallelTraining:
             validation = self._batches(
                 *validation_data, shuffle=False, seed=seed, sharded=sharded, training=False
             )
+        callbacks = list(callbacks or [])
+        if self.distribution is not None and self.devices[0].startswith("cpu"):
+            callbacks.append(_StepByStep())
         with self.scope():
             return model.fit(
                 train,
@@ -352,3 +355,17 @@ class _Batches(keras.utils.PyDataset):
     def on_epoch_end(self) -> None:
         size = len(self.x)
         self.order = np.arange(size) if self.rng is None else self.rng.permutation(size)
+
+
+class _StepByStep(keras.callbacks.Callback):
+    """Waits for each step to finish before the next is dispatched. With several CPU
+    devices sharing a few cores, XLA's all-reduce of one step can wait forever for
+    threads busy with the next (seen with JAX 0.10 on 2 cores: "Expected 8 threads to
+    join the rendezvous"); accelerators do not need this."""
+
+    def _wait(self, batch, logs=None) -> None:
+        import jax
+
+        jax.block_until_ready(self.model.trainable_variables[0].value)
+
+    on_train_batch_end = on_test_batch_end = _wait

@@ -129,3 +129,46 @@ def download(
         return
     path = sources.download(name, path=out, progress=True)
     typer.echo(f"{name}: {path}")
+
+
+@app.command()
+def evaluate(
+    source: Source,
+    benchmarks: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Word-similarity files (word1<TAB>word2<TAB>score) and analogy files "
+            "(questions-words.txt layout or MSR's .csv)."
+        ),
+    ],
+    restrict_vocab: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N words count (gensim: 300000).")
+    ] = 300_000,
+    method: Annotated[str, typer.Option(help="Analogies: 3cosadd or 3cosmul.")] = "3cosadd",
+    case_sensitive: Annotated[
+        bool, typer.Option("--case-sensitive", help="Do not upper-case the words.")
+    ] = False,
+    sections: Annotated[bool, typer.Option(help="Show each analogy section.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Word-pair similarity (Spearman, Pearson) and analogy accuracy, as gensim reports them."""
+    from kembed import evaluate as evaluation
+
+    vectors = _load(source)
+    options = {"restrict_vocab": restrict_vocab, "case_insensitive": not case_sensitive}
+    results = []
+    for path in benchmarks:
+        if evaluation.is_analogy_file(path):
+            results.append(evaluation.evaluate_analogies(vectors, path, method=method, **options))
+        else:
+            results.append(evaluation.evaluate_word_pairs(vectors, path, **options))
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    pairs = [r for r in results if isinstance(r, evaluation.PairsResult)]
+    if pairs:
+        rows = [(r.name, r.spearman, r.pearson, r.pairs, f"{r.oov_ratio:.1f} %") for r in pairs]
+        _table("word-pair similarity", rows, ("set", "Spearman", "Pearson", "pairs", "unknown"))
+    for r in results:
+        if isinstance(r, evaluation.AnalogyResult):
+            typer.echo(str(r) if sections else str(r).splitlines()[0])

@@ -319,7 +319,12 @@ class Vectors:
         if not len(a) == len(b) == len(c):
             raise ValueError("`a`, `b` and `c` must have the same length.")
         ia, ib, ic = (np.array([self.index(w) for w in ws], dtype=np.int64) for ws in (a, b, c))
-        limit = self._limit(restrict_vocab)
+        return self._analogy_rows(ia, ib, ic, method, topn, self._limit(restrict_vocab))
+
+    def _analogy_rows(
+        self, ia: np.ndarray, ib: np.ndarray, ic: np.ndarray, method: str, topn: int, limit: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`analogy_batch` on row indices, searching the first `limit` rows."""
         topn = min(topn, limit)
         unit = self.unit
         candidates = unit[:limit]

@@ -1,0 +1,327 @@
+"""Intrinsic evaluation of word vectors: word-pair similarity (Spearman and Pearson
+against human judgements) and analogies (3CosAdd, 3CosMul), with the protocol and the
+numbers of gensim's `evaluate_word_pairs` / `evaluate_word_analogies`, batched into matrix
+products. The readers parse the benchmark files; the metrics take what they read and
+return result objects. numpy and scipy; no Keras.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kembed.errors import CorpusError
+from kembed.vectors.store import Vectors
+
+GENSIM_TOPN = 5  # gensim looks at the 5 best answers for one not a case variant of a query
+
+
+@dataclass(frozen=True)
+class WordPairs:
+    """Word pairs with a human similarity score (WS-353, SimLex-999, MEN, ...)."""
+
+    name: str
+    pairs: list[tuple[str, str]]
+    scores: np.ndarray
+    skipped: list[int] = field(default_factory=list)  # line numbers that were not pairs
+
+
+@dataclass(frozen=True)
+class Analogies:
+    """Analogy questions `a : b :: c : d` in named sections."""
+
+    name: str
+    sections: list[tuple[str, list[tuple[str, str, str, str]]]]
+    skipped: list[int] = field(default_factory=list)
+
+
+def read_word_pairs(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> WordPairs:
+    """Reads a word-similarity file: `word1<TAB>word2<TAB>score` a line (`#` comments).
+
+    Lines that do not split into two words and a number are skipped and listed in
+    `skipped` (gensim skips them too).
+
+    Raises:
+        CorpusError: if no line holds a pair.
+    """
+    pairs, scores, skipped = [], [], []
+    with open(path, encoding=encoding) as f:
+        for number, line in enumerate(f, start=1):
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            try:
+                a, b, score = fields
+                scores.append(float(score))
+            except ValueError:
+                skipped.append(number)
+                continue
+            pairs.append((a, b))
+    if not pairs:
+        raise CorpusError(path, None, "no line holds 'word1<TAB>word2<TAB>score'.")
+    return WordPairs(_name(path), pairs, np.array(scores, dtype=np.float64), skipped)
+
+
+def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Analogies:
+    """Reads analogy questions: word2vec's `questions-words.txt` layout (`: section`
+    lines, then `a b c d`) or MSR's CSV (`,type,word1,word2,word3,target`; sections by
+    type). Lines that do not hold four words are skipped and listed in `skipped`.
+
+    Raises:
+        CorpusError: if a question comes before any section, or there are none.
+    """
+    sections, skipped = [], []
+    with open(path, encoding=encoding, newline="") as f:
+        first = f.readline()
+        f.seek(0)
+        if first.rstrip("\r\n").split(",")[1:] == ["type", "word1", "word2", "word3", "target"]:
+            grouped: dict[str, list] = {}
+            for number, row in enumerate(csv.reader(f), start=1):
+                if number == 1:
+                    continue
+                if len(row) != 6 or not all(row[2:]):
+                    skipped.append(number)
+                    continue
+                grouped.setdefault(row[1], []).append(tuple(row[2:]))
+            sections = list(grouped.items())
+        else:
+            for number, line in enumerate(f, start=1):
+                if line.startswith(": "):
+                    sections.append((line.lstrip(": ").strip(), []))
+                    continue
+                words = line.split()
+                if len(words) != 4:
+                    skipped.append(number)
+                elif not sections:
+                    raise CorpusError(path, number, "a question before any ': section' line.")
+                else:
+                    sections[-1][1].append(tuple(words))
+    if not any(questions for _, questions in sections):
+        raise CorpusError(path, None, "no analogy questions ('a b c d' lines) found.")
+    return Analogies(_name(path), sections, skipped)
+
+
+def is_analogy_file(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> bool:
+    """Whether a benchmark file holds analogies (a `: section` line or MSR's header)
+    rather than word pairs, judged from its first line."""
+    with open(path, encoding=encoding, errors="replace") as f:
+        first = f.readline()
+    return first.startswith(": ") or first.startswith(",type,word1,word2,word3,target")
+
+
+def _name(path) -> str:
+    return os.path.splitext(os.path.basename(os.fspath(path)))[0]
+
+
+@dataclass(frozen=True)
+class PairsResult:
+    """How well the vectors' cosine similarities rank the word pairs like people do."""
+
+    name: str
+    spearman: float
+    pearson: float
+    pairs: int  # pairs scored
+    oov: int  # pairs with an unknown word
+    oov_ratio: float  # percent, as gensim computes it
+
+    def to_dict(self) -> dict:
+        return {"kind": "word-pairs", **dataclasses.asdict(self)}
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: Spearman {self.spearman:.4f}, Pearson {self.pearson:.4f} "
+            f"({self.pairs:,} pairs, {self.oov:,} with unknown words: {self.oov_ratio:.1f} %)"
+        )
+
+
+@dataclass(frozen=True)
+class AnalogyResult:
+    """Analogy accuracy, by section and in total."""
+
+    name: str
+    method: str
+    sections: list[tuple[str, int, int]]  # (name, correct, incorrect)
+    oov: int  # questions with an unknown word
+    questions: int  # questions read
+
+    @property
+    def correct(self) -> int:
+        return sum(c for _, c, _ in self.sections)
+
+    @property
+    def incorrect(self) -> int:
+        return sum(i for _, _, i in self.sections)
+
+    @property
+    def accuracy(self) -> float:
+        """Correct over answered (gensim's score); 0 if nothing was answered."""
+        answered = self.correct + self.incorrect
+        return self.correct / answered if answered else 0.0
+
+    @property
+    def oov_ratio(self) -> float:
+        return 100 * self.oov / self.questions if self.questions else 0.0
+
+    def section_accuracy(self, name: str) -> float:
+        for section, correct, incorrect in self.sections:
+            if section == name:
+                return correct / (correct + incorrect) if correct + incorrect else 0.0
+        raise KeyError(name)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": "analogies",
+            "name": self.name,
+            "method": self.method,
+            "accuracy": self.accuracy,
+            "correct": self.correct,
+            "incorrect": self.incorrect,
+            "oov": self.oov,
+            "questions": self.questions,
+            "sections": [
+                {"section": name, "correct": correct, "incorrect": incorrect}
+                for name, correct, incorrect in self.sections
+            ],
+        }
+
+    def __str__(self) -> str:
+        answered = self.correct + self.incorrect
+        lines = [
+            f"{self.name} ({self.method}): {self.accuracy:.2%} of {answered:,} questions; "
+            f"{self.oov:,} of {self.questions:,} skipped for unknown words"
+        ]
+        for section, correct, incorrect in self.sections:
+            total = correct + incorrect
+            share = f"{correct / total:7.2%}" if total else "      -"
+            lines.append(f"  {section:<32}{share}  ({correct:,} / {total:,})")
+        return "\n".join(lines)
+
+
+def _vocabulary(
+    vectors: Vectors, restrict_vocab: int | None, case_insensitive: bool
+) -> tuple[dict[str, int], int]:
+    """gensim's `ok_vocab` (word, upper-cased -> row, among the first `restrict_vocab`
+    rows; of several case variants the first, most frequent, row wins) and that limit."""
+    limit = vectors._limit(restrict_vocab)
+    words = vectors.index_to_key[:limit]
+    if case_insensitive:
+        return {word.upper(): i for i, word in reversed(list(enumerate(words)))}, limit
+    return {word: i for i, word in enumerate(words)}, limit
+
+
+def evaluate_word_pairs(
+    vectors: Vectors,
+    pairs: WordPairs | str | os.PathLike[str],
+    *,
+    restrict_vocab: int | None = 300_000,
+    case_insensitive: bool = True,
+    dummy4unknown: bool = False,
+) -> PairsResult:
+    """Spearman and Pearson correlation between the vectors' cosine similarities and the
+    human scores of word pairs, as gensim's `evaluate_word_pairs` computes them.
+
+    Example:
+
+    >>> v = Vectors(["cat", "dog", "car"], np.array([[1, 0], [0.9, 0.2], [0, 1]], "float32"))
+    >>> pairs = WordPairs("toy", [("cat", "dog"), ("cat", "car"), ("dog", "car")],
+    ...                   np.array([9.0, 1.0, 2.0]))
+    >>> evaluate_word_pairs(v, pairs).spearman
+    1.0
+
+    Args:
+        vectors: The vectors.
+        pairs: `WordPairs`, or a file to read them from.
+        restrict_vocab: Only the first `restrict_vocab` rows count as known (`None`: all).
+        case_insensitive: Compare words upper-cased (the first case variant wins).
+        dummy4unknown: Score pairs with an unknown word 0 instead of skipping them.
+
+    Returns:
+        A `PairsResult`.
+
+    Raises:
+        ValueError: if no pair has both words known.
+    """
+    from scipy import stats
+
+    if not isinstance(pairs, WordPairs):
+        pairs = read_word_pairs(pairs)
+    known, _ = _vocabulary(vectors, restrict_vocab, case_insensitive)
+    norm = str.upper if case_insensitive else str
+    rows = np.array([[known.get(norm(a), -1), known.get(norm(b), -1)] for a, b in pairs.pairs])
+    found = (rows >= 0).all(axis=1)
+    unit = vectors.unit
+    model = np.zeros(len(rows), dtype=np.float64)
+    model[found] = np.einsum("ij,ij->i", unit[rows[found, 0]], unit[rows[found, 1]])
+    keep = np.ones(len(rows), bool) if dummy4unknown else found
+    oov = int((~found).sum())
+    if not found.any():
+        raise ValueError(
+            f"None of the {len(rows):,} pairs of {pairs.name} has both words among the "
+            f"vectors' first {len(known):,} words: check the file and restrict_vocab."
+        )
+    gold, scored = pairs.scores[keep], model[keep]
+    spearman = stats.spearmanr(gold, scored).statistic
+    pearson = stats.pearsonr(gold, scored).statistic
+    ratio = 100 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
+    return PairsResult(pairs.name, float(spearman), float(pearson), int(keep.sum()), oov, ratio)
+
+
+def evaluate_analogies(
+    vectors: Vectors,
+    analogies: Analogies | str | os.PathLike[str],
+    *,
+    restrict_vocab: int | None = 300_000,
+    case_insensitive: bool = True,
+    method: str = "3cosadd",
+    dummy4unknown: bool = False,
+) -> AnalogyResult:
+    """Accuracy on analogy questions `a : b :: c : ?`, as gensim's
+    `evaluate_word_analogies` computes it: the answer is the best word among the first
+    `restrict_vocab` that is not (a case variant of) `a`, `b` or `c`; questions with an
+    unknown word are skipped (or, with `dummy4unknown`, counted wrong). All questions are
+    answered together, in blocks of matrix products.
+
+    Args:
+        vectors: The vectors.
+        analogies: `Analogies`, or a file to read them from.
+        restrict_vocab: Search and know only the first `restrict_vocab` rows (`None`: all).
+        case_insensitive: Compare words upper-cased (the first case variant wins).
+        method: `"3cosadd"` (gensim's) or `"3cosmul"` (Levy & Goldberg 2014).
+        dummy4unknown: Count questions with an unknown word as wrong.
+
+    Returns:
+        An `AnalogyResult`.
+    """
+    if not isinstance(analogies, Analogies):
+        analogies = read_analogies(analogies)
+    known, limit = _vocabulary(vectors, restrict_vocab, case_insensitive)
+    norm = str.upper if case_insensitive else str
+    questions = [q for _, section in analogies.sections for q in section]
+    keys = np.array([[known.get(norm(w), -1) for w in q] for q in questions]).reshape(-1, 4)
+    found = (keys >= 0).all(axis=1)
+    right = np.zeros(len(questions), bool)
+    if found.any():
+        ia, ib, ic, _ = keys[found].T
+        topn = GENSIM_TOPN if case_insensitive else 1
+        best, _ = vectors._analogy_rows(ia, ib, ic, method, topn, limit)
+        words, rows = vectors.index_to_key, np.flatnonzero(found)
+        for candidates, query in zip(best, rows, strict=True):
+            ignore = {norm(w) for w in questions[query][:3]}
+            predicted = None  # gensim's rule: the first candidate not a query word
+            for index in candidates:
+                predicted = norm(words[index])
+                if predicted not in ignore:
+                    break
+            right[query] = predicted == norm(questions[query][3])
+    counted = np.ones(len(questions), bool) if dummy4unknown else found
+    sections, start = [], 0
+    for name, section in analogies.sections:
+        stop = start + len(section)
+        correct = int(right[start:stop].sum())
+        sections.append((name, correct, int(counted[start:stop].sum()) - correct))
+        start = stop
+    return AnalogyResult(analogies.name, method, sections, int((~found).sum()), len(questions))
