@@ -10,10 +10,16 @@ from collections.abc import Callable, Iterator
 
 @contextlib.contextmanager
 def progress_bar(
-    total: int | None, description: str, *, enabled: bool, completed: int = 0
+    total: int | None,
+    description: str,
+    *,
+    enabled: bool,
+    completed: int = 0,
+    unit: str = "bytes",
 ) -> Iterator[Callable[[int], None]]:
     """Yields `advance(n)`; shows a bar with size, speed and time left on stderr when
-    `enabled` and stderr is a terminal (stdout stays clean for results such as `--json`)."""
+    `enabled` and stderr is a terminal (stdout stays clean for results such as `--json`).
+    `unit` is `"bytes"` or a word such as `"words"` (counted, with a rate per second)."""
     if not (enabled and sys.stderr.isatty()):  # no bars in logs and pipes
         yield lambda n: None
         return
@@ -25,13 +31,18 @@ def progress_bar(
         TransferSpeedColumn,
     )
 
-    columns = (
-        "{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-    )
+    if unit == "bytes":
+        amount, speed = DownloadColumn(), TransferSpeedColumn()
+    else:
+        from rich.progress import MofNCompleteColumn, ProgressColumn
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task) -> Text:
+                return Text(f"{(task.speed or 0) / 1e6:.2f} M {unit}/s")
+
+        amount, speed = MofNCompleteColumn(), Rate()
+    columns = ("{task.description}", BarColumn(), amount, speed, TimeRemainingColumn())
     from rich.console import Console
 
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:

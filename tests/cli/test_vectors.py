@@ -85,3 +85,23 @@ def test_unknown_word_is_one_line(vectors_file):
     )
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: 'dog' is not in the vocabulary (5 words)"
+
+
+def test_evaluate_pairs_and_analogies(vectors_file, tmp_path):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text(
+        "man\tking\t8\nman\tcat\t1\nwoman\tqueen\t7\nking\tcat\t2\n", encoding="utf-8"
+    )
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": royal\nman king woman queen\nman king cat dog\n", encoding="utf-8")
+    args = ["vectors", "evaluate", str(vectors_file), str(pairs), str(questions)]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    similarity, analogies = json.loads(result.stdout)
+    assert similarity["kind"] == "word-pairs" and similarity["pairs"] == 4
+    assert analogies["correct"] == 1 and analogies["oov"] == 1
+    table = runner.invoke(app, [*args, "--sections"])
+    assert "questions (3cosadd): 100.00% of 1 questions" in table.output
+    assert "royal" in table.output and "Spearman" in table.output
+    missing = runner.invoke(app, ["vectors", "evaluate", str(vectors_file), str(tmp_path / "x")])
+    assert missing.exit_code != 0

@@ -26,10 +26,11 @@ _state = {"debug": False}
 
 
 def _add_groups() -> None:
-    from kembed.cli import classify, vectors
+    from kembed.cli import classify, train, vectors
 
     app.add_typer(vectors.app, name="vectors")
     app.add_typer(classify.app, name="classify")
+    app.add_typer(train.app, name="train")
 
 
 def _version(value: bool) -> None:

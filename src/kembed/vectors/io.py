@@ -8,6 +8,8 @@ import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 
+import numpy as np
+
 from kembed._io import atomic_write
 from kembed.errors import VectorFormatError
 from kembed.vectors import formats
@@ -127,7 +129,12 @@ def open_native(
     report = LoadReport.from_dict(
         {"source": os.fspath(path), "format": "native", **(header.get("report") or {})}
     )
-    return Vectors._trusted(words, matrix, norms=norms, report=report, header=header)
+    counts = None
+    if wanted is None and native.COUNTS in header["sizes"]:
+        counts = np.load(os.path.join(path, native.COUNTS), mmap_mode="r", allow_pickle=False)
+    return Vectors._trusted(
+        words, matrix, norms=norms, report=report, header=header, counts=counts
+    )
 
 
 def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -> Vectors:
@@ -160,7 +167,12 @@ def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "nativ
         if vectors.report is not None:
             extra["report"] = vectors.report.to_dict()
         native.write_native(
-            path, vectors.index_to_key, vectors.vectors, norms=vectors.norms, extra=extra
+            path,
+            vectors.index_to_key,
+            vectors.vectors,
+            norms=vectors.norms,
+            counts=vectors.counts,
+            extra=extra,
         )
         return
     opener = streams.OPENERS.get(os.path.splitext(os.fspath(path))[1].lstrip("."))

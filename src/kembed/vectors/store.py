@@ -45,6 +45,8 @@ class Vectors:
         norms: Optional precomputed row norms.
         report: Optional `LoadReport` of the load that made these vectors.
         header: Optional dict of metadata (source, settings) saved with the vectors.
+        counts: Optional corpus count of each word (trained vectors have them), saved
+            with the vectors in the native format.
 
     Raises:
         ValueError: if the shapes disagree or a word repeats.
@@ -58,6 +60,7 @@ class Vectors:
         norms: np.ndarray | None = None,
         report: LoadReport | None = None,
         header: dict | None = None,
+        counts: np.ndarray | None = None,
     ):
         vectors = np.asarray(vectors)
         if vectors.dtype != np.float32:
@@ -75,12 +78,26 @@ class Vectors:
         self._norms = norms
         self.report = report
         self.header = dict(header or {})
+        self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
+        if self.counts is not None and self.counts.shape != (len(words),):
+            raise ValueError(
+                f"`counts` must hold one count per word ({len(words)}). "
+                f"Received: counts.shape={self.counts.shape}"
+            )
         if len(self.key_to_index) != len(self.index_to_key):
             raise ValueError("`words` must be distinct; a word appears twice.")
 
     @classmethod
     def _trusted(
-        cls, words, vectors, *, norms=None, report=None, header=None, key_to_index=None
+        cls,
+        words,
+        vectors,
+        *,
+        norms=None,
+        report=None,
+        header=None,
+        key_to_index=None,
+        counts=None,
     ) -> Vectors:
         """Wraps checked data (a reader's output, a native folder) without copying it or
         checking it again. `words` may be a function returning them (decoded on first use);
@@ -94,6 +111,7 @@ class Vectors:
             self.index_to_key = words
         self.vectors, self._norms = vectors, norms
         self.report, self.header = report, dict(header or {})
+        self.counts = counts
         if key_to_index is not None:
             self.__dict__["key_to_index"] = key_to_index
         return self
@@ -358,7 +376,8 @@ class Vectors:
         index = self.key_to_index
         keep = [w for w in dict.fromkeys(words) if w in index]
         rows = np.array([index[w] for w in keep], dtype=np.int64)
-        return Vectors(keep, self.vectors[rows], header=self.header)
+        counts = None if self.counts is None else self.counts[rows]
+        return Vectors(keep, self.vectors[rows], header=self.header, counts=counts)
 
 
 def _topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

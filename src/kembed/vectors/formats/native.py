@@ -34,6 +34,7 @@ FORMAT = "kembed-vectors"
 VERSION = 1
 FILES = ("vectors.npy", "norms.npy", "vocab.txt")
 INDEX_FILES = ("word_hashes.npy", "word_rows.npy")
+COUNTS = "counts.npy"  # optional: the corpus count of each word (trained vectors)
 
 
 def is_native(path: str | os.PathLike[str]) -> bool:
@@ -47,6 +48,7 @@ def write_native(
     matrix: np.ndarray,
     *,
     norms: np.ndarray | None = None,
+    counts: np.ndarray | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Writes the native folder `path` atomically (replacing an existing one).
@@ -56,6 +58,7 @@ def write_native(
         words: The words, in row order.
         matrix: The (len(words), dim) matrix; written as little-endian float32.
         norms: Optional precomputed row norms.
+        counts: Optional corpus count of each word, written as `counts.npy`.
         extra: Optional JSON-serialisable fields for the header (`source`, `report`,
             `settings`).
 
@@ -94,6 +97,9 @@ def write_native(
         np.save(os.path.join(tmp, "word_hashes.npy"), hashes[order], allow_pickle=False)
         np.save(os.path.join(tmp, "word_rows.npy"), order.astype("<i8"), allow_pickle=False)
         names = FILES + INDEX_FILES
+        if counts is not None:
+            np.save(os.path.join(tmp, COUNTS), np.asarray(counts, "<i8"), allow_pickle=False)
+            names += (COUNTS,)
         header = {
             "format": FORMAT,
             "version": VERSION,

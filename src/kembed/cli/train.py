@@ -1,0 +1,83 @@
+"""`kembed train ...`: learn word vectors from a corpus and save them. Thin: parses
+options, calls `kembed.training`, prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Learn word vectors from your own text.")
+
+Corpus = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Text files or folders (.gz/.bz2/.xz ok); one sentence or paragraph a line."
+    ),
+]
+Out = Annotated[
+    Path,
+    typer.Option(
+        "--out", "-o", help="Where to save: a folder (native), or .txt / .vec / .bin (+ .gz)."
+    ),
+]
+
+
+def _format(out: Path) -> str:
+    name = out.name.removesuffix(".gz").removesuffix(".bz2").removesuffix(".xz")
+    return {".txt": "glove", ".vec": "word2vec", ".bin": "word2vec-binary"}.get(
+        Path(name).suffix, "native"
+    )
+
+
+@app.command()
+def word2vec(
+    corpus: Corpus,
+    out: Out,
+    mode: Annotated[str, typer.Option(help="skipgram or cbow.")] = "skipgram",
+    dim: Annotated[int, typer.Option(min=1, help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(min=1, help="Largest context distance.")] = 5,
+    negative: Annotated[int, typer.Option(min=1, help="Noise words per target.")] = 5,
+    sample: Annotated[float, typer.Option(min=0.0, help="Subsampling threshold.")] = 1e-3,
+    min_count: Annotated[int, typer.Option(min=1, help="Drop rarer words.")] = 5,
+    max_vocab: Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")] = None,
+    epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
+    alpha: Annotated[
+        float | None, typer.Option(help="Initial learning rate (0.025 skip-gram, 0.05 CBOW).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (repeatable with --workers 1).")
+    ] = None,
+    skip_prefix: Annotated[
+        str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the corpus.")] = "utf-8",
+) -> None:
+    """Train word2vec (skip-gram or CBOW, negative sampling) and save the vectors."""
+    from kembed.training import train_word2vec
+
+    vectors = train_word2vec(
+        corpus,
+        mode=mode,
+        dim=dim,
+        window=window,
+        negative=negative,
+        sample=sample,
+        min_count=min_count,
+        max_vocab=max_vocab,
+        epochs=epochs,
+        alpha=alpha,
+        workers=workers,
+        seed=seed,
+        skip_prefix=skip_prefix,
+        encoding=encoding,
+        progress=True,
+    )
+    vectors.save(out, format=_format(out))
+    settings = vectors.header["settings"]
+    typer.echo(
+        f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens "
+        f"in {settings['seconds']:.1f} s; saved to {out} ({_format(out)})"
+    )

@@ -1,0 +1,181 @@
+"""word2vec training: skip-gram and CBOW with negative sampling, with the semantics of
+`word2vec.c`, on all cores (numba kernels in `kernels.py`, lock-free), or deterministic
+on one thread with a seed. The result is a `Vectors` (with the word counts and the
+settings), ready for every format, the cache and `pretrained_embedding`. No Keras.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from kembed._progress import progress_bar
+from kembed.training.corpus import EncodedCorpus, Source, encode_corpus
+from kembed.vectors.store import Vectors
+
+MODES = ("skipgram", "cbow")
+SLICE_WORDS = 500_000  # words per kernel call (progress and learning rate step this often)
+_DOMAIN = 2**31 - 1  # the noise distribution's cumulative table spans this range
+
+
+def train_word2vec(
+    corpus: Source | Sequence[Source] | EncodedCorpus,
+    *,
+    mode: str = "skipgram",
+    dim: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    sample: float = 1e-3,
+    min_count: int = 5,
+    max_vocab: int | None = None,
+    epochs: int = 5,
+    alpha: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    tokenize: Callable[[str], list[str]] | None = None,
+    skip_prefix: str | None = None,
+    encoding: str = "utf-8",
+    progress: bool = False,
+) -> Vectors:
+    """Trains word2vec vectors on a corpus.
+
+    As `word2vec.c`: a dynamic window (each word looks at 1 to `window` words on each
+    side), frequent words subsampled (`sample`), `negative` noise words drawn from the
+    unigram distribution to the power 0.75, and a learning rate falling linearly from
+    `alpha` to `alpha / 10,000` over all epochs. Threads update the vectors without
+    locks; `workers=1` with a `seed` gives the same vectors every run.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("the cat sat on the mat\\n" * 50, encoding="utf-8")
+    >>> vectors = train_word2vec(path, dim=8, min_count=1, workers=1, seed=0)
+    >>> len(vectors), vectors.dim, vectors.index_to_key[0]
+    (5, 8, 'the')
+
+    Args:
+        corpus: Text files or folders (one sentence or paragraph a line), or an
+            `EncodedCorpus` from `encode_corpus`.
+        mode: `"skipgram"` or `"cbow"` (the mean of the context).
+        dim: Vector size.
+        window: Largest distance between a word and its context.
+        negative: Noise words per target.
+        sample: Subsampling threshold for frequent words (0: none).
+        min_count: Ignore words seen fewer times.
+        max_vocab: Optional int. Keep at most this many words (the most frequent).
+        epochs: Passes over the corpus.
+        alpha: Initial learning rate. Defaults to 0.025 (skip-gram) or 0.05 (CBOW).
+        workers: Threads. Defaults to every core.
+        seed: Optional int: initial vectors and random draws (exactly repeatable with
+            `workers=1`).
+        tokenize: Optional function from a line to its words (defaults to the
+            `Tokenizer`'s rules).
+        skip_prefix: Optional. Skip lines starting with it (`"<"` for markup).
+        encoding: Text encoding of the files.
+        progress: Show a progress bar (words/s, time left) on stderr.
+
+    Returns:
+        A `Vectors`, most frequent word first, with `counts` and the settings in its
+        `header["settings"]`.
+
+    Raises:
+        ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
+        CorpusError: for a missing, empty or non-text corpus.
+    """
+    if mode not in MODES:
+        raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
+    for name, value in (("dim", dim), ("window", window), ("epochs", epochs)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    if not isinstance(negative, int) or negative < 1:
+        raise ValueError(f"`negative` must be a positive integer. Received: negative={negative!r}")
+    if not 0 <= sample < 1:
+        raise ValueError(f"`sample` must be in [0, 1). Received: sample={sample!r}")
+    workers = workers or os.cpu_count() or 1
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"`workers` must be a positive integer. Received: workers={workers!r}")
+    alpha = alpha if alpha is not None else (0.025 if mode == "skipgram" else 0.05)
+    if not alpha > 0:
+        raise ValueError(f"`alpha` must be positive. Received: alpha={alpha!r}")
+    started = time.perf_counter()
+    if not isinstance(corpus, EncodedCorpus):
+        corpus = encode_corpus(
+            corpus,
+            min_count=min_count,
+            max_vocab=max_vocab,
+            tokenize=tokenize,
+            encoding=encoding,
+            skip_prefix=skip_prefix,
+        )
+    from kembed.training import kernels  # numba loads here, not on import
+
+    vocabulary, ids, bounds = corpus.vocabulary, corpus.ids, corpus.bounds
+    counts = vocabulary.counts
+    total = int(counts.sum())
+    seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    rng = np.random.default_rng(seed)
+    syn0 = ((rng.random((len(counts), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+    syn1 = np.zeros_like(syn0)
+    keep = np.ones(len(counts), dtype=np.float32)
+    if sample:
+        threshold = sample * total
+        keep = ((np.sqrt(counts / threshold) + 1) * threshold / counts).astype(np.float32)
+    power = counts.astype(np.float64) ** 0.75
+    cum = np.round(np.cumsum(power) / power.sum() * _DOMAIN).astype(np.uint64)
+    slices = _slices(bounds, SLICE_WORDS)
+    done, planned = 0, epochs * total
+    with progress_bar(planned, f"word2vec {mode}", enabled=progress, unit="words") as advance:
+        for epoch in range(epochs):
+            for number, (first, last) in enumerate(slices):
+                words = int(bounds[last] - bounds[first])
+                alpha0 = max(alpha * (1 - done / (planned + 1)), alpha * 1e-4)
+                alpha1 = max(alpha * (1 - (done + words) / (planned + 1)), alpha * 1e-4)
+                parts = _parts(bounds, first, last, workers)
+                states = np.random.default_rng([seed, epoch, number]).integers(
+                    1, 2**63, size=len(parts) - 1, dtype=np.uint64
+                )
+                kernels.train_parts(
+                    ids, bounds, parts, syn0, syn1, keep, cum, window, negative,
+                    alpha0, alpha1, mode == "skipgram", states,
+                )  # fmt: skip
+                done += words
+                advance(words)
+    settings = {
+        "trainer": "word2vec",
+        "mode": mode,
+        "dim": dim,
+        "window": window,
+        "negative": negative,
+        "sample": sample,
+        "min_count": min_count,
+        "max_vocab": max_vocab,
+        "epochs": epochs,
+        "alpha": alpha,
+        "workers": workers,
+        "seed": seed,
+        "corpus_tokens": vocabulary.corpus_tokens,
+        "trained_tokens": total,
+        "lines": vocabulary.lines,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return Vectors(vocabulary.words, syn0, header={"settings": settings}, counts=counts)
+
+
+def _slices(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Runs of whole sentences of about `size` words each: (first, last + 1)."""
+    cuts = np.searchsorted(bounds, np.arange(size, bounds[-1], size))
+    edges = np.unique(np.concatenate([[0], cuts, [len(bounds) - 1]]))
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def _parts(bounds: np.ndarray, first: int, last: int, workers: int) -> np.ndarray:
+    """`first..last` cut into up to `workers` runs of sentences of about equal words."""
+    start, stop = bounds[first], bounds[last]
+    targets = start + (stop - start) * np.arange(1, workers) // workers
+    cuts = np.searchsorted(bounds[first : last + 1], targets) + first
+    return np.unique(np.concatenate([[first], cuts, [last]])).astype(np.int64)

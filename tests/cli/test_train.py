@@ -1,0 +1,44 @@
+"""`kembed train word2vec`: trains and saves in the format the name asks for, its error
+path (one line, exit code 1) and `--help`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from kembed import Vectors
+from kembed.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    rng = np.random.default_rng(0)
+    words = ["cat", "dog", "car", "bus", "the", "a"]
+    path = tmp_path / "corpus.txt"
+    path.write_text(
+        "\n".join(" ".join(rng.choice(words, 8)) for _ in range(100)) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("vectors", "native"), ("vectors.vec", "word2vec")])
+def test_trains_and_saves(corpus, tmp_path, name, fmt):
+    out = tmp_path / name
+    args = ["train", "word2vec", str(corpus), "-o", str(out), "--dim", "8", "--min-count", "1"]
+    result = runner.invoke(app, [*args, "--epochs", "2", "--workers", "1", "--seed", "0"])
+    assert result.exit_code == 0, result.output
+    assert "6 words x 8 from 800 tokens" in result.output and f"({fmt})" in result.output
+    vectors = Vectors.load(out)
+    assert len(vectors) == 6 and vectors.dim == 8
+
+
+def test_errors_and_help(corpus, tmp_path):
+    args = ["train", "word2vec", str(corpus), "-o", str(tmp_path / "v"), "--min-count", "999"]
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0 and "min_count=999 leaves no word" in str(result.exception)
+    assert not (tmp_path / "v").exists()
+    result = runner.invoke(app, ["train", "word2vec", "--help"])
+    assert result.exit_code == 0 and "--mode" in result.output
