@@ -35,6 +35,15 @@ def test_trains_and_saves(corpus, tmp_path, name, fmt):
     assert len(vectors) == 6 and vectors.dim == 8
 
 
+def test_glove(corpus, tmp_path):
+    out = tmp_path / "glove.txt"
+    args = ["train", "glove", str(corpus), "-o", str(out), "--dim", "4", "--min-count", "1"]
+    result = runner.invoke(app, [*args, "--epochs", "2", "--seed", "0"])
+    assert result.exit_code == 0, result.output
+    assert "co-occurrences" in result.output and "(glove)" in result.output
+    assert Vectors.load(out).dim == 4
+
+
 def test_errors_and_help(corpus, tmp_path):
     args = ["train", "word2vec", str(corpus), "-o", str(tmp_path / "v"), "--min-count", "999"]
     result = runner.invoke(app, args)

@@ -81,3 +81,54 @@ def word2vec(
         f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens "
         f"in {settings['seconds']:.1f} s; saved to {out} ({_format(out)})"
     )
+
+
+@app.command()
+def glove(
+    corpus: Corpus,
+    out: Out,
+    dim: Annotated[int, typer.Option(min=1, help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(min=1, help="Context words on each side.")] = 10,
+    min_count: Annotated[int, typer.Option(min=1, help="Drop rarer words.")] = 5,
+    max_vocab: Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")] = None,
+    epochs: Annotated[int, typer.Option(min=1, help="Passes over the co-occurrences.")] = 15,
+    x_max: Annotated[float, typer.Option(help="Counts above it weigh 1.")] = 10.0,
+    alpha: Annotated[float, typer.Option(help="Weighting exponent below x_max.")] = 0.75,
+    eta: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.05,
+    memory: Annotated[float, typer.Option(help="GiB for counting (more spills to disk).")] = 2.0,
+    workers: Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (repeatable with --workers 1).")
+    ] = None,
+    skip_prefix: Annotated[
+        str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the corpus.")] = "utf-8",
+) -> None:
+    """Train GloVe (co-occurrence counts, then AdaGrad) and save W + W~."""
+    from kembed.training import train_glove
+
+    vectors = train_glove(
+        corpus,
+        dim=dim,
+        window=window,
+        min_count=min_count,
+        max_vocab=max_vocab,
+        epochs=epochs,
+        x_max=x_max,
+        alpha=alpha,
+        eta=eta,
+        memory=memory,
+        workers=workers,
+        seed=seed,
+        skip_prefix=skip_prefix,
+        encoding=encoding,
+        progress=True,
+    )
+    vectors.save(out, format=_format(out))
+    settings = vectors.header["settings"]
+    typer.echo(
+        f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens, "
+        f"{settings['cooccurrences']:,} co-occurrences, in "
+        f"{sum(settings['seconds'].values()):.1f} s; saved to {out} ({_format(out)})"
+    )

@@ -1,7 +1,18 @@
-"""Learning word vectors on their own: a streamed, encoded corpus (`encode_corpus`) and
-word2vec training (`train_word2vec`). numpy and numba; no Keras."""
+"""Learning word vectors on their own: a streamed, encoded corpus (`encode_corpus`),
+word2vec (`train_word2vec`) and GloVe (`count_cooccurrences`, `train_glove`). numpy and
+numba; no Keras."""
 
+from kembed.training.cooccurrence import Cooccurrences, count_cooccurrences
 from kembed.training.corpus import EncodedCorpus, Vocabulary, encode_corpus
+from kembed.training.glove import train_glove
 from kembed.training.word2vec import train_word2vec
 
-__all__ = ["EncodedCorpus", "Vocabulary", "encode_corpus", "train_word2vec"]
+__all__ = [
+    "Cooccurrences",
+    "EncodedCorpus",
+    "Vocabulary",
+    "count_cooccurrences",
+    "encode_corpus",
+    "train_glove",
+    "train_word2vec",
+]

@@ -1,0 +1,187 @@
+"""GloVe training (Pennington et al. 2014) as Stanford's `glove.c` does it: weighted
+least squares on the log co-occurrence counts, `f(x) = min(1, (x / x_max)^alpha)`,
+AdaGrad from an initial squared gradient of 1, the co-occurrences shuffled once and cut
+into one part per thread (lock-free), and W + W~ as the result. numba kernel and numpy;
+no Keras.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+
+import numba
+import numpy as np
+
+from kembed._progress import progress_bar
+from kembed.training.cooccurrence import count_cooccurrences
+from kembed.training.corpus import EncodedCorpus, Source, encode_corpus
+from kembed.vectors.store import Vectors
+
+
+@numba.njit(nogil=True, fastmath=True, cache=True)
+def _epoch_part(rows, cols, values, order, w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta):
+    """One pass over the entries `order` (indices into rows/cols/values); returns the
+    summed cost 0.5 f(x) (w.c + bw + bc - log x)^2."""
+    dim = w.shape[1]
+    cost = 0.0
+    for n in range(len(order)):
+        e = order[n]
+        i, j, x = rows[e], cols[e], values[e]
+        diff = bw[i] + bc[j] - np.float32(np.log(x))
+        for k in range(dim):
+            diff += w[i, k] * c[j, k]
+        weight = np.float32(1.0) if x > x_max else np.float32((x / x_max) ** alpha)
+        fdiff = weight * diff
+        cost += 0.5 * fdiff * diff
+        fdiff *= eta
+        for k in range(dim):
+            g1 = fdiff * c[j, k]
+            g2 = fdiff * w[i, k]
+            w[i, k] -= g1 / np.sqrt(gw[i, k])
+            c[j, k] -= g2 / np.sqrt(gc[j, k])
+            gw[i, k] += g1 * g1
+            gc[j, k] += g2 * g2
+        bw[i] -= fdiff / np.sqrt(gbw[i])
+        bc[j] -= fdiff / np.sqrt(gbc[j])
+        gbw[i] += fdiff * fdiff
+        gbc[j] += fdiff * fdiff
+    return cost
+
+
+@numba.njit(nogil=True, parallel=True, cache=True)
+def _epoch(rows, cols, values, order, cuts, w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta):
+    costs = np.zeros(len(cuts) - 1)
+    for p in numba.prange(len(cuts) - 1):
+        costs[p] = _epoch_part(
+            rows, cols, values, order[cuts[p] : cuts[p + 1]],
+            w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta,
+        )  # fmt: skip
+    return costs.sum()
+
+
+def train_glove(
+    corpus: Source | Sequence[Source] | EncodedCorpus,
+    *,
+    dim: int = 100,
+    window: int = 10,
+    min_count: int = 5,
+    max_vocab: int | None = None,
+    epochs: int = 15,
+    x_max: float = 10.0,
+    alpha: float = 0.75,
+    eta: float = 0.05,
+    memory: float = 2.0,
+    workers: int | None = None,
+    seed: int | None = None,
+    tokenize: Callable[[str], list[str]] | None = None,
+    skip_prefix: str | None = None,
+    encoding: str = "utf-8",
+    progress: bool = False,
+) -> Vectors:
+    """Trains GloVe vectors on a corpus: counts the co-occurrences (bounded memory),
+    then fits them with AdaGrad.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("the cat sat on the mat\\n" * 50, encoding="utf-8")
+    >>> vectors = train_glove(path, dim=8, min_count=1, epochs=2, workers=1, seed=0)
+    >>> len(vectors), vectors.dim
+    (5, 8)
+
+    Args:
+        corpus: Text files or folders (one sentence or paragraph a line), or an
+            `EncodedCorpus`.
+        dim: Vector size.
+        window: Context words counted on each side (weighted 1 / distance).
+        min_count: Ignore words seen fewer times.
+        max_vocab: Optional int. Keep at most this many words (the most frequent).
+        epochs: Passes over the co-occurrences (Stanford's `iter`).
+        x_max: Counts above it weigh 1.
+        alpha: Exponent of the weighting below `x_max`.
+        eta: Initial learning rate.
+        memory: GiB for counting; more spills to a temporary folder.
+        workers: Threads. Defaults to every core.
+        seed: Optional int: initial vectors and the shuffle (exactly repeatable with
+            `workers=1`).
+        tokenize: Optional function from a line to its words.
+        skip_prefix: Optional. Skip lines starting with it (`"<"` for markup).
+        encoding: Text encoding of the files.
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        A `Vectors` (W + W~), most frequent word first, with `counts`, the settings and
+        the final cost in `header["settings"]`.
+
+    Raises:
+        ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
+        CorpusError: for a missing, empty or non-text corpus.
+    """
+    for name, value in (("dim", dim), ("window", window), ("epochs", epochs)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    for name, value in (("x_max", x_max), ("alpha", alpha), ("eta", eta)):
+        if not value > 0:
+            raise ValueError(f"`{name}` must be positive. Received: {name}={value!r}")
+    workers = workers or os.cpu_count() or 1
+    if not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"`workers` must be a positive integer. Received: workers={workers!r}")
+    started = time.perf_counter()
+    if not isinstance(corpus, EncodedCorpus):
+        corpus = encode_corpus(
+            corpus,
+            min_count=min_count,
+            max_vocab=max_vocab,
+            tokenize=tokenize,
+            encoding=encoding,
+            skip_prefix=skip_prefix,
+        )
+    vocab = len(corpus.vocabulary.words)
+    counted = time.perf_counter()
+    pairs = count_cooccurrences(corpus.ids, corpus.bounds, vocab, window=window, memory=memory)
+    seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    rng = np.random.default_rng(seed)
+    w, c = ((rng.random((2, vocab, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+    bw, bc = ((rng.random((2, vocab), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+    gw, gc = np.ones_like(w), np.ones_like(c)
+    gbw, gbc = np.ones_like(bw), np.ones_like(bc)
+    order = rng.permutation(len(pairs)).astype(np.int64)
+    cuts = np.linspace(0, len(pairs), workers + 1).astype(np.int64)
+    fitted = time.perf_counter()
+    costs = []
+    total = epochs * len(pairs)
+    with progress_bar(total, "GloVe", enabled=progress, unit="entries") as advance:
+        for _ in range(epochs):
+            cost = _epoch(
+                pairs.rows, pairs.cols, pairs.values, order, cuts,
+                w, c, bw, bc, gw, gc, gbw, gbc,
+                np.float32(x_max), np.float32(alpha), np.float32(eta),
+            )  # fmt: skip
+            costs.append(float(cost) / max(len(pairs), 1))
+            advance(len(pairs))
+    settings = {
+        "trainer": "glove",
+        "dim": dim,
+        "window": window,
+        "min_count": min_count,
+        "max_vocab": max_vocab,
+        "epochs": epochs,
+        "x_max": x_max,
+        "alpha": alpha,
+        "eta": eta,
+        "workers": workers,
+        "seed": seed,
+        "corpus_tokens": corpus.vocabulary.corpus_tokens,
+        "cooccurrences": len(pairs),
+        "cost": costs,
+        "seconds": {
+            "corpus": round(counted - started, 2),
+            "cooccur": round(fitted - counted, 2),
+            "train": round(time.perf_counter() - fitted, 2),
+        },
+    }
+    words, counts = corpus.vocabulary.words, corpus.vocabulary.counts
+    return Vectors(words, w + c, header={"settings": settings}, counts=counts)
