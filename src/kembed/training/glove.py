@@ -7,7 +7,6 @@ no Keras.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -16,7 +15,8 @@ import numpy as np
 
 from kembed._progress import progress_bar
 from kembed.training.cooccurrence import count_cooccurrences
-from kembed.training.corpus import EncodedCorpus, Source, encode_corpus
+from kembed.training.corpus import EncodedCorpus, Source, as_corpus
+from kembed.training.settings import positive_integers, positive_numbers, threads
 from kembed.vectors.store import Vectors
 
 
@@ -120,25 +120,18 @@ def train_glove(
         ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
         CorpusError: for a missing, empty or non-text corpus.
     """
-    for name, value in (("dim", dim), ("window", window), ("epochs", epochs)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    for name, value in (("x_max", x_max), ("alpha", alpha), ("eta", eta)):
-        if not value > 0:
-            raise ValueError(f"`{name}` must be positive. Received: {name}={value!r}")
-    workers = workers or os.cpu_count() or 1
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"`workers` must be a positive integer. Received: workers={workers!r}")
+    positive_integers(dim=dim, window=window, epochs=epochs)
+    positive_numbers(x_max=x_max, alpha=alpha, eta=eta)
+    workers = threads(workers)
     started = time.perf_counter()
-    if not isinstance(corpus, EncodedCorpus):
-        corpus = encode_corpus(
-            corpus,
-            min_count=min_count,
-            max_vocab=max_vocab,
-            tokenize=tokenize,
-            encoding=encoding,
-            skip_prefix=skip_prefix,
-        )
+    corpus = as_corpus(
+        corpus,
+        min_count=min_count,
+        max_vocab=max_vocab,
+        tokenize=tokenize,
+        encoding=encoding,
+        skip_prefix=skip_prefix,
+    )
     vocab = len(corpus.vocabulary.words)
     counted = time.perf_counter()
     pairs = count_cooccurrences(corpus.ids, corpus.bounds, vocab, window=window, memory=memory)

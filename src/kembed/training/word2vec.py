@@ -7,14 +7,14 @@ settings), ready for every format, the cache and `pretrained_embedding`. No Kera
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from kembed._progress import progress_bar
-from kembed.training.corpus import EncodedCorpus, Source, encode_corpus
+from kembed.training.corpus import EncodedCorpus, Source, as_corpus
+from kembed.training.settings import positive_integers, positive_numbers, threads
 from kembed.vectors.store import Vectors
 
 MODES = ("skipgram", "cbow")
@@ -89,29 +89,21 @@ def train_word2vec(
     """
     if mode not in MODES:
         raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
-    for name, value in (("dim", dim), ("window", window), ("epochs", epochs)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    if not isinstance(negative, int) or negative < 1:
-        raise ValueError(f"`negative` must be a positive integer. Received: negative={negative!r}")
+    positive_integers(dim=dim, window=window, epochs=epochs, negative=negative)
     if not 0 <= sample < 1:
         raise ValueError(f"`sample` must be in [0, 1). Received: sample={sample!r}")
-    workers = workers or os.cpu_count() or 1
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"`workers` must be a positive integer. Received: workers={workers!r}")
+    workers = threads(workers)
     alpha = alpha if alpha is not None else (0.025 if mode == "skipgram" else 0.05)
-    if not alpha > 0:
-        raise ValueError(f"`alpha` must be positive. Received: alpha={alpha!r}")
+    positive_numbers(alpha=alpha)
     started = time.perf_counter()
-    if not isinstance(corpus, EncodedCorpus):
-        corpus = encode_corpus(
-            corpus,
-            min_count=min_count,
-            max_vocab=max_vocab,
-            tokenize=tokenize,
-            encoding=encoding,
-            skip_prefix=skip_prefix,
-        )
+    corpus = as_corpus(
+        corpus,
+        min_count=min_count,
+        max_vocab=max_vocab,
+        tokenize=tokenize,
+        encoding=encoding,
+        skip_prefix=skip_prefix,
+    )
     from kembed.training import kernels  # numba loads here, not on import
 
     vocabulary, ids, bounds = corpus.vocabulary, corpus.ids, corpus.bounds
