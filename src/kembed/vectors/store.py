@@ -14,7 +14,7 @@ import numpy as np
 
 from kembed.vectors.report import LoadReport
 
-_QUERY_BLOCK = 64
+_QUERY_BLOCK = 1024  # queries a block; candidates go in tiles of 4,096
 _METHODS = ("3cosadd", "3cosmul")
 
 
@@ -191,7 +191,7 @@ class Vectors:
     def unit(self) -> np.ndarray:
         """The rows scaled to unit length (zero rows stay zero), float32, read-only."""
         norms = np.asarray(self.norms, dtype=np.float32)
-        unit = self.vectors / np.where(norms == 0, 1, norms)[:, None]
+        unit = np.ascontiguousarray(self.vectors / np.where(norms == 0, 1, norms)[:, None])
         unit.flags.writeable = False
         return unit
 
@@ -273,17 +273,9 @@ class Vectors:
         _check_topn(topn)
         ids = np.array([self.index(w) for w in words], dtype=np.int64)
         limit = self._limit(restrict_vocab)
-        topn = min(topn, limit)
-        indices = np.empty((len(ids), topn), dtype=np.int64)
-        sims = np.empty((len(ids), topn), dtype=np.float32)
-        candidates = self.unit[:limit]
-        for s in range(0, len(ids), _QUERY_BLOCK):
-            block = ids[s : s + _QUERY_BLOCK]
-            scores = self.unit[block] @ candidates.T
-            inside = block < limit
-            scores[np.flatnonzero(inside), block[inside]] = -np.inf
-            indices[s : s + len(block)], sims[s : s + len(block)] = _topn(scores, topn)
-        return indices, sims
+        queries = np.ascontiguousarray(self.unit[ids])
+        return self._search(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
+                            len(ids), [ids], topn, limit)  # fmt: skip
 
     def analogy(
         self,
@@ -343,31 +335,49 @@ class Vectors:
         self, ia: np.ndarray, ib: np.ndarray, ic: np.ndarray, method: str, topn: int, limit: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """`analogy_batch` on row indices, searching the first `limit` rows."""
-        topn = min(topn, limit)
         unit = self.unit
-        candidates = unit[:limit]
-        indices = np.empty((len(ia), topn), dtype=np.int64)
-        scores_out = np.empty((len(ia), topn), dtype=np.float32)
-        for s in range(0, len(ia), _QUERY_BLOCK):
-            qa, qb, qc = (
-                ia[s : s + _QUERY_BLOCK],
-                ib[s : s + _QUERY_BLOCK],
-                ic[s : s + _QUERY_BLOCK],
-            )
-            if method == "3cosadd":
-                query = (unit[qb] + unit[qc] - unit[qa]) / 3
-                query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-30)
-                scores = query @ candidates.T
-            else:
-                sa, sb, sc = ((candidates @ unit[q].T).T for q in (qa, qb, qc))
-                sa, sb, sc = ((x + 1) / 2 for x in (sa, sb, sc))
-                scores = sb * sc / (sa + np.float32(1e-6))
-            rows = np.arange(len(qa))
-            for q in (qa, qb, qc):
-                inside = q < limit
-                scores[rows[inside], q[inside]] = -np.inf
-            indices[s : s + len(qa)], scores_out[s : s + len(qa)] = _topn(scores, topn)
-        return indices, scores_out
+        if method == "3cosadd":
+            query = (unit[ib] + unit[ic] - unit[ia]) / 3
+            query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-30)
+
+            def scores(q, start, stop):
+                return query[q] @ unit[start:stop].T
+
+        else:
+            stacked = np.ascontiguousarray(np.concatenate([unit[ia], unit[ib], unit[ic]]))
+            n = len(ia)
+
+            def scores(q, start, stop):
+                cos = (stacked[np.concatenate([q, q + n, q + 2 * n])] @ unit[start:stop].T + 1) / 2
+                sa, sb, sc = np.split(cos, 3)
+                return sb * sc / (sa + np.float32(1e-6))
+
+        return self._search(scores, len(ia), [ia, ib, ic], topn, limit)
+
+    def _search(self, scores, queries: int, excluded: list, topn: int, limit: int):
+        """The `topn` best of `scores(q, start, stop)` (query rows `q`, candidate rows
+        `start:stop`) over the first `limit` rows, for `queries` queries in blocks; the
+        rows in `excluded` (one array per excluded word, one entry per query) never win.
+        Tiles of candidates keep the scores in the processor's cache."""
+        from kembed.vectors.topk import tiled_topn
+
+        topn = min(topn, limit)
+        indices = np.empty((queries, topn), dtype=np.int64)
+        values = np.empty((queries, topn), dtype=np.float32)
+
+        for s in range(0, queries, _QUERY_BLOCK):
+            q = np.arange(s, min(s + _QUERY_BLOCK, queries))
+            out = [e[q] for e in excluded]
+
+            def tile(start, stop, q=q, out=out):
+                found = scores(q, start, stop)
+                for e in out:
+                    inside = (e >= start) & (e < stop)
+                    found[np.flatnonzero(inside), e[inside] - start] = -np.inf
+                return found
+
+            indices[q], values[q] = tiled_topn(tile, len(q), limit, topn)
+        return indices, values
 
     # --- subsets -------------------------------------------------------------------------
 

@@ -13,25 +13,55 @@ from numba import njit, prange
 def top_k(scores, k, indices, values):
     """Writes the `k` largest scores of each row of `scores`, best first (ties: the lower
     column first), into `indices` and `values` (both of shape (rows, k))."""
+    filled = np.zeros(scores.shape[0], dtype=np.int64)
     for r in prange(scores.shape[0]):
+        merge_top_k(
+            scores[r : r + 1], 0, k, indices[r : r + 1], values[r : r + 1], filled[r : r + 1]
+        )
+
+
+@njit(cache=True, nogil=True)
+def merge_top_k(scores, offset, k, indices, values, filled):
+    """Merges a tile of scores, whose column j is column `offset + j` of the whole, into
+    the best `k` so far of each row (`filled[r]` of them are set). Tiles merged in column
+    order give what `top_k` gives on the whole row. One thread: it runs between matrix
+    products, whose BLAS threads would compete with a parallel loop's."""
+    for r in range(scores.shape[0]):
         row = scores[r]
         vals = values[r]
         idx = indices[r]
-        filled = 0
+        count = filled[r]
         for j in range(row.shape[0]):
             v = row[j]
-            if filled == k and not v > vals[k - 1]:
+            if count == k and not v > vals[k - 1]:
                 continue
-            p = filled if filled < k else k - 1
+            p = count if count < k else k - 1
             while p > 0 and vals[p - 1] < v:
                 if p < k:
                     vals[p] = vals[p - 1]
                     idx[p] = idx[p - 1]
                 p -= 1
             vals[p] = v
-            idx[p] = j
-            if filled < k:
-                filled += 1
+            idx[p] = offset + j
+            if count < k:
+                count += 1
+        filled[r] = count
+
+
+def tiled_topn(
+    score_tile, rows: int, columns: int, n: int, *, tile: int = 4096
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, values) of the `n` best of `rows` rows of scores over `columns`
+    columns, computed tile by tile by `score_tile(start, stop)` (a (rows, stop - start)
+    float32 array) so that each tile stays in the processor's cache."""
+    n = min(n, columns)
+    indices = np.zeros((rows, n), dtype=np.int64)
+    values = np.full((rows, n), -np.inf, dtype=np.float32)
+    filled = np.zeros(rows, dtype=np.int64)
+    for start in range(0, columns, tile):
+        stop = min(start + tile, columns)
+        merge_top_k(score_tile(start, stop), start, n, indices, values, filled)
+    return indices, values
 
 
 def topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
