@@ -9,10 +9,11 @@ first compiles). `kembed-1` is kembed's path on one device (its batches, no
 distribution), to separate the cost of the batching from that of the distribution;
 `dp-8-sharded-emb` splits the embedding's rows over the devices
 (`keras.distribution.ModelParallel` with a `LayoutMap`), the remedy for a large
-embedding; the `-50d` rows repeat the comparison with a 50-d embedding.
+embedding; the `-50d` rows repeat the comparison with a 50-d embedding, on 2, 4 and 8
+devices.
 On 2 cores the 8 devices share the same 2 cores, so this measures overhead, not scaling.
 
-    python benchmarks/distribute.py [--repeats 5] [--epochs 3]
+    python benchmarks/distribute.py [--repeats 5] [--epochs 3] [--only plain,data-parallel-8]
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ VARIANTS = {
     "data-parallel-8": (8, 300, False),
     "dp-8-sharded-emb": (8, 300, True),
     "plain-50d": (1, 50, False),
+    "data-parallel-2-50d": (2, 50, False),
+    "data-parallel-4-50d": (4, 50, False),
     "data-parallel-8-50d": (8, 50, False),
 }
 BATCH = 256
@@ -95,20 +98,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--only", default=",".join(VARIANTS), help="Variants to run.")
     parser.add_argument("--worker")
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.epochs)
         return
-    results = harness.run_workers(
-        __file__, list(VARIANTS), ["--epochs", str(args.epochs)], args.repeats
-    )
+    variants = args.only.split(",")
+    results = harness.run_workers(__file__, variants, ["--epochs", str(args.epochs)], args.repeats)
     print(harness.header())
     print(f"Kim CNN, 20k-word learned embedding, MR (10,662 texts), batch {BATCH}; s per epoch")
     epoch = {v: harness.median([r["epoch"] for r in rows]) for v, rows in results.items()}
     print(f"{'variant':<22}{'devices':>8}{'dim':>5}{'median s':>10}{'spread':>14}{'vs plain':>10}")
     for variant, rows in results.items():
-        plain = epoch["plain-50d" if rows[0]["dim"] == 50 else "plain"]
+        plain = epoch.get("plain-50d" if rows[0]["dim"] == 50 else "plain", float("nan"))
         print(
             f"{variant:<22}{rows[0]['devices']:>8}{rows[0]['dim']:>5}{epoch[variant]:>10.2f}"
             f"{harness.spread([r['epoch'] for r in rows]):>14}{epoch[variant] / plain:>9.2f}x"
@@ -117,6 +120,8 @@ def main() -> None:
         (300, "data-parallel-8", "plain"),
         (50, "data-parallel-8-50d", "plain-50d"),
     ):
+        if dp not in epoch or plain not in epoch:
+            continue
         overhead = epoch[dp] / epoch[plain] - 1
         print(f"{dim}-d: data-parallel overhead on 8 virtual devices {overhead:+.0%} (goal: +25%)")
 
