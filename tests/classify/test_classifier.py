@@ -48,7 +48,9 @@ def vectors():
 def trained(tmp_path_factory):
     texts, labels = _data()
     clf = TextClassifier("cnn", output_dim=16, seed=3)
-    history = clf.fit(texts, labels, epochs=15, verbose=0)
+    # No early stopping: the 12 held-out texts can be all right after one epoch, and the
+    # first perfect epoch would then be kept, barely trained.
+    history = clf.fit(texts, labels, epochs=15, verbose=0, early_stopping=False)
     return clf, history, texts, labels
 
 
@@ -213,3 +215,14 @@ def test_split_clitics_lets_pretrained_vectors_cover_them(tmp_path):
     np.testing.assert_array_equal(
         loaded.predict_proba(["it's good"]), runs[True].predict_proba(["it's good"])
     )
+
+
+def test_early_stopping_stops_and_keeps_the_best_epoch():
+    texts, labels = _data()
+    clf = TextClassifier("bag", output_dim=8, seed=1)
+    history = clf.fit(texts, labels, epochs=40, patience=2, verbose=0)
+    val = history.history["val_accuracy"]
+    assert len(val) < 40  # stopped early
+    held = clf.held_out.tolist()
+    kept = clf.evaluate([texts[i] for i in held], [labels[i] for i in held]).accuracy
+    assert kept == pytest.approx(max(val))  # the best epoch's weights, restored
