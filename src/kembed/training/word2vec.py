@@ -18,7 +18,7 @@ from kembed.training.settings import positive_integers, positive_numbers, thread
 from kembed.vectors.store import Vectors
 
 MODES = ("skipgram", "cbow")
-SLICE_WORDS = 500_000  # words per kernel call (progress and learning rate step this often)
+SLICE_WORDS = 2_000_000  # words per kernel call: the threads wait for each other this often
 _DOMAIN = 2**31 - 1  # the noise distribution's cumulative table spans this range
 
 
