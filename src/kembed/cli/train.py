@@ -24,6 +24,17 @@ Out = Annotated[
 ]
 
 
+Dim = Annotated[int, typer.Option(min=1, help="Vector size.")]
+MinCount = Annotated[int, typer.Option(min=1, help="Drop rarer words.")]
+MaxVocab = Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")]
+Workers = Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")]
+Seed = Annotated[int | None, typer.Option(help="Random seed (repeatable with --workers 1).")]
+SkipPrefix = Annotated[
+    str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
+]
+Encoding = Annotated[str, typer.Option(help="Text encoding of the corpus.")]
+
+
 def _format(out: Path) -> str:
     name = out.name.removesuffix(".gz").removesuffix(".bz2").removesuffix(".xz")
     return {".txt": "glove", ".vec": "word2vec", ".bin": "word2vec-binary"}.get(
@@ -36,24 +47,20 @@ def word2vec(
     corpus: Corpus,
     out: Out,
     mode: Annotated[str, typer.Option(help="skipgram or cbow.")] = "skipgram",
-    dim: Annotated[int, typer.Option(min=1, help="Vector size.")] = 100,
+    dim: Dim = 100,
     window: Annotated[int, typer.Option(min=1, help="Largest context distance.")] = 5,
     negative: Annotated[int, typer.Option(min=1, help="Noise words per target.")] = 5,
     sample: Annotated[float, typer.Option(min=0.0, help="Subsampling threshold.")] = 1e-3,
-    min_count: Annotated[int, typer.Option(min=1, help="Drop rarer words.")] = 5,
-    max_vocab: Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")] = None,
+    min_count: MinCount = 5,
+    max_vocab: MaxVocab = None,
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
     alpha: Annotated[
         float | None, typer.Option(help="Initial learning rate (0.025 skip-gram, 0.05 CBOW).")
     ] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Random seed (repeatable with --workers 1).")
-    ] = None,
-    skip_prefix: Annotated[
-        str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
-    ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the corpus.")] = "utf-8",
+    workers: Workers = None,
+    seed: Seed = None,
+    skip_prefix: SkipPrefix = None,
+    encoding: Encoding = "utf-8",
 ) -> None:
     """Train word2vec (skip-gram or CBOW, negative sampling) and save the vectors."""
     from kembed.training import train_word2vec
@@ -87,23 +94,19 @@ def word2vec(
 def glove(
     corpus: Corpus,
     out: Out,
-    dim: Annotated[int, typer.Option(min=1, help="Vector size.")] = 100,
+    dim: Dim = 100,
     window: Annotated[int, typer.Option(min=1, help="Context words on each side.")] = 10,
-    min_count: Annotated[int, typer.Option(min=1, help="Drop rarer words.")] = 5,
-    max_vocab: Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")] = None,
+    min_count: MinCount = 5,
+    max_vocab: MaxVocab = None,
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the co-occurrences.")] = 15,
     x_max: Annotated[float, typer.Option(help="Counts above it weigh 1.")] = 10.0,
     alpha: Annotated[float, typer.Option(help="Weighting exponent below x_max.")] = 0.75,
     eta: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.05,
     memory: Annotated[float, typer.Option(help="GiB for counting (more spills to disk).")] = 2.0,
-    workers: Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")] = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Random seed (repeatable with --workers 1).")
-    ] = None,
-    skip_prefix: Annotated[
-        str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
-    ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the corpus.")] = "utf-8",
+    workers: Workers = None,
+    seed: Seed = None,
+    skip_prefix: SkipPrefix = None,
+    encoding: Encoding = "utf-8",
 ) -> None:
     """Train GloVe (co-occurrence counts, then AdaGrad) and save W + W~."""
     from kembed.training import train_glove
