@@ -93,7 +93,7 @@ def test_related_words_end_up_close(tmp_path):
     animals, vehicles = ["dog", "horse", "cow", "sheep"], ["car", "bus", "truck", "van"]
     within = np.mean([vectors.similarity("cat", w) for w in animals])
     across = np.mean([vectors.similarity("cat", w) for w in vehicles])
-    assert within > across + 0.1
+    assert within > across + 0.2
     assert {n.word for n in vectors.most_similar("truck", topn=4)} == {
         "car",
         "bus",
