@@ -29,6 +29,10 @@ _LAZY = {
     "pretrained_embedding": ("kembed.embedding.layers", "pretrained_embedding"),
     "TextClassifier": ("kembed.classify.classifier", "TextClassifier"),
     "DataParallelTraining": ("kembed.distribute", "DataParallelTraining"),
+    "evaluate_analogies": ("kembed.evaluate", "evaluate_analogies"),
+    "evaluate_word_pairs": ("kembed.evaluate", "evaluate_word_pairs"),
+    "train_glove": ("kembed.training", "train_glove"),
+    "train_word2vec": ("kembed.training", "train_word2vec"),
 }
 
 __all__ = [
@@ -50,6 +54,8 @@ __all__ = [
     "__version__",
     "candidate_words",
     "embedding_matrix",
+    "evaluate_analogies",
+    "evaluate_word_pairs",
     "fill_embedding",
     "hashing_trick",
     "one_hot",
@@ -59,10 +65,19 @@ __all__ = [
     "read_lines",
     "text_to_word_sequence",
     "tokenizer_from_json",
+    "train_glove",
+    "train_word2vec",
 ]
+
+# Submodules that load something heavy (Keras, scipy, numba), imported on first use.
+_SUBMODULES = ("distribute", "evaluate", "training")
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"kembed.{name}")
     if name not in _LAZY:
         raise AttributeError(f"module 'kembed' has no attribute {name!r}")
     import importlib
