@@ -8,9 +8,8 @@ Each measurement is a fresh process; the time is that of an epoch after the firs
 first compiles). `kembed-1` is kembed's path on one device (its batches, no
 distribution), to separate the cost of the batching from that of the distribution;
 `dp-8-sharded-emb` splits the embedding's rows over the devices
-(`keras.distribution.ModelParallel` with a `LayoutMap`), the remedy for a large
-embedding; the `-50d` rows repeat the comparison with a 50-d embedding, on 2, 4 and 8
-devices.
+(`shard_embeddings=True`), the remedy for a large embedding; the `-50d` rows repeat the
+comparison with a 50-d embedding, on 2, 4 and 8 devices.
 On 2 cores the 8 devices share the same 2 cores, so this measures overhead, not scaling.
 
     python benchmarks/distribute.py [--repeats 5] [--epochs 3] [--only plain,data-parallel-8]
@@ -60,14 +59,7 @@ def worker(variant: str, epochs: int) -> None:
     x = keras.utils.pad_sequences(tokenizer.texts_to_sequences(texts), maxlen=56)
     x, y = x.astype("int32"), np.array(labels, dtype="int32")
 
-    training = DataParallelTraining(devices, batch_size=BATCH)
-    if sharded:  # the embedding's rows split over the devices, the rest replicated
-        mesh = training.distribution.device_mesh
-        layout_map = keras.distribution.LayoutMap(mesh)
-        layout_map[".*embeddings"] = (mesh.axis_names[0], None)
-        training.distribution = keras.distribution.ModelParallel(
-            layout_map=layout_map, batch_dim_name=mesh.axis_names[0], auto_shard_dataset=False
-        )
+    training = DataParallelTraining(devices, batch_size=BATCH, shard_embeddings=sharded)
     keras.utils.set_random_seed(0)
     with training.scope():
         embedding = keras.layers.Embedding(20_000, dim, name="embedding")

@@ -119,6 +119,35 @@ def test_a_partial_last_batch_is_padded_without_changing_the_result():
     assert history.history["val_accuracy"][-1] == pytest.approx(accuracy, rel=1e-5)
 
 
+@on_jax
+def test_sharded_embeddings_train_as_one_device_does():
+    """With `shard_embeddings`, the embedding table (64 rows) and its optimizer slots are
+    split 8 rows a device, the rest replicated; the result is one device's."""
+    from kembed.classify.models import build_model
+
+    ids = np.random.default_rng(0).integers(1, 64, (512, 12)).astype("int32")
+    labels = (ids[:, 0] % 2).astype("int32")
+
+    def train(training):
+        keras.utils.set_random_seed(4)
+        with training.scope():
+            layer = keras.layers.Embedding(64, 8, name="embedding")
+            model = build_model("cnn", [layer], num_classes=2, max_length=12, dropout=0.0)
+            model.compile("adam", "sparse_categorical_crossentropy")
+        training.fit(model, ids, labels, epochs=2, seed=1, verbose=0)
+        return model
+
+    one = train(DataParallelTraining(1, batch_size=64))
+    sharded = train(DataParallelTraining(8, batch_size=64, shard_embeddings=True))
+    _assert_same_weights(one.get_weights(), sharded.get_weights())
+    table = sharded.get_layer("embedding").embeddings.value
+    assert {shard.data.shape for shard in table.addressable_shards} == {(8, 8)}
+    slots = [v for v in sharded.optimizer.variables if "embeddings" in v.path]
+    assert slots and all(not v.value.sharding.is_fully_replicated for v in slots)
+    conv = sharded.get_layer("conv3").kernel.value
+    assert conv.sharding.is_fully_replicated
+
+
 def test_one_device_is_plain_fit_with_seeded_shuffling():
     x, y = _xy(300)
     runs = []

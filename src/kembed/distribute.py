@@ -136,13 +136,24 @@ class DataParallelTraining:
             ones), or a list of device names such as `["gpu:0", "gpu:1"]`
             (`keras.distribution.list_devices()` lists them).
         batch_size: The global batch size, split evenly over the devices.
+        shard_embeddings: Split the rows of embedding tables (variables whose path holds
+            "embeddings", with rows divisible by the number of devices) over the devices
+            instead of replicating them: the dense gradient of a large vocabulary is then
+            reduce-scattered rather than all-reduced, and each device updates only its
+            rows (BENCHMARKS.md: a third less overhead for a 20k x 300 table).
 
     Raises:
         ValueError: if the devices do not exist, or `batch_size` does not divide by their
             number.
     """
 
-    def __init__(self, devices: str | int | Sequence[str] = "all", *, batch_size: int):
+    def __init__(
+        self,
+        devices: str | int | Sequence[str] = "all",
+        *,
+        batch_size: int,
+        shard_embeddings: bool = False,
+    ):
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
         self.batch_size = batch_size
@@ -159,9 +170,8 @@ class DataParallelTraining:
                     f"batch_size={batch_size} does not split evenly over {count} devices "
                     f"({batch_size / count:g} each): use a multiple of {count}, such as {hint}."
                 )
-            self.distribution = keras.distribution.DataParallel(
-                devices=self.devices, auto_shard_dataset=False
-            )
+            kind = _ShardedEmbeddings if shard_embeddings else keras.distribution.DataParallel
+            self.distribution = kind(devices=self.devices, auto_shard_dataset=False)
             self.num_processes = self.distribution.num_processes
             self.process_id = self.distribution.data_shard_id
             if self.num_processes > 1 and count != len(keras.distribution.list_devices()):
@@ -322,6 +332,22 @@ class DataParallelTraining:
             weights=weights if self.distribution is not None else None,
             rng=np.random.default_rng(seed) if shuffle else None,
         )
+
+
+class _ShardedEmbeddings(keras.distribution.DataParallel):
+    """Data parallelism with the rows of embedding tables (and of their optimizer
+    slots) split over the devices; every other variable replicated."""
+
+    def get_variable_layout(self, variable):
+        rows = variable.shape[0] if len(variable.shape) == 2 else 0
+        if (
+            getattr(variable, "_layout", None) is None
+            and "embeddings" in variable.path
+            and rows
+            and rows % self.device_mesh.devices.size == 0
+        ):
+            return keras.distribution.TensorLayout([self.batch_dim_name, None], self.device_mesh)
+        return super().get_variable_layout(variable)
 
 
 class _Batches(keras.utils.PyDataset):
