@@ -90,3 +90,17 @@ def test_top_k_matches_a_stable_sort(scores, k):
     expected = np.argsort(-scores, kind="stable")[:k]
     np.testing.assert_array_equal(indices[0], expected)
     np.testing.assert_array_equal(values[0], scores[expected])
+
+
+@pytest.mark.parametrize(("rows", "columns", "tile"), [(3, 50, 7), (700, 40_000, 4096)])
+def test_tiled_top_k_matches_a_stable_sort(rows, columns, tile):
+    """Tile by tile, and (for the large case) split over threads: the same best-first,
+    lower-column-on-ties answer as one stable sort. Scores are small integers, so ties
+    are everywhere."""
+    from kembed.vectors.topk import tiled_topn
+
+    scores = np.random.default_rng(rows).integers(-3, 4, (rows, columns)).astype(np.float32)
+    indices, values = tiled_topn(lambda a, b: scores[:, a:b].copy(), rows, columns, 10, tile=tile)
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_array_equal(values, np.take_along_axis(scores, expected, axis=1))

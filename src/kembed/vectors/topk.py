@@ -5,8 +5,13 @@ lives here; the tests check it against `numpy.argsort`.
 
 from __future__ import annotations
 
+import itertools
+import os
+
 import numpy as np
 from numba import njit, prange
+
+_PARALLEL_SCORES = 20_000_000  # smaller searches stay on one thread
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -53,14 +58,43 @@ def tiled_topn(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(indices, values) of the `n` best of `rows` rows of scores over `columns`
     columns, computed tile by tile by `score_tile(start, stop)` (a (rows, stop - start)
-    float32 array) so that each tile stays in the processor's cache."""
+    float32 array) so that each tile stays in the processor's cache.
+
+    Large searches split the columns over the cores, one thread each with a one-thread
+    BLAS (numba's and OpenBLAS's thread pools would otherwise fight over the cores), and
+    merge the parts' best."""
     n = min(n, columns)
+    workers = min(os.cpu_count() or 1, max(columns // (4 * tile), 1))
+    if workers == 1 or rows * columns < _PARALLEL_SCORES:
+        return _tiles(score_tile, rows, 0, columns, n, tile)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    edges = np.linspace(0, columns, workers + 1).astype(np.int64) // tile * tile
+    edges[-1] = columns
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        parts = list(
+            pool.map(
+                lambda part: _tiles(score_tile, rows, part[0], part[1], n, tile),
+                itertools.pairwise(edges),
+            )
+        )
+    indices = np.concatenate([i for i, _ in parts], axis=1)
+    values = np.concatenate([v for _, v in parts], axis=1)
+    # Parts are in column order and each is sorted best first, lower column first on
+    # ties: a stable sort by value keeps that order.
+    best = np.argsort(-values, axis=1, kind="stable")[:, :n]
+    return np.take_along_axis(indices, best, axis=1), np.take_along_axis(values, best, axis=1)
+
+
+def _tiles(score_tile, rows, start, stop, n, tile):
     indices = np.zeros((rows, n), dtype=np.int64)
     values = np.full((rows, n), -np.inf, dtype=np.float32)
     filled = np.zeros(rows, dtype=np.int64)
-    for start in range(0, columns, tile):
-        stop = min(start + tile, columns)
-        merge_top_k(score_tile(start, stop), start, n, indices, values, filled)
+    for first in range(start, stop, tile):
+        last = min(first + tile, stop)
+        merge_top_k(score_tile(first, last), first, n, indices, values, filled)
     return indices, values
 
 
