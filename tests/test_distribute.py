@@ -148,6 +148,19 @@ def test_sharded_embeddings_train_as_one_device_does():
     assert conv.sharding.is_fully_replicated
 
 
+@on_jax
+def test_the_classifier_with_sharded_embeddings_comes_back_whole():
+    texts, labels = balanced_data()
+    one = TextClassifier("bag", output_dim=8, batch_size=32, seed=2, num_words=48)
+    one.fit(texts, labels, epochs=2, validation_split=0.2, verbose=0)
+    eight = TextClassifier("bag", output_dim=8, batch_size=32, seed=2, num_words=48)
+    eight.fit(texts, labels, epochs=2, validation_split=0.2, verbose=0, devices=8,
+              shard_embeddings=True)  # fmt: skip
+    _assert_same_weights(one.model.get_weights(), eight.model.get_weights())
+    table = eight.model.get_layer("embedding").embeddings
+    assert table.shape == (48, 8) and len(table.value.sharding.device_set) == 1
+
+
 def test_one_device_is_plain_fit_with_seeded_shuffling():
     x, y = _xy(300)
     runs = []

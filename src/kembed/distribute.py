@@ -302,6 +302,22 @@ class DataParallelTraining:
                 verbose=verbose,
             )
 
+    def host_weights(self, model: keras.Model) -> list[np.ndarray]:
+        """The model's weights as numpy arrays in this process, whole, however they are
+        laid out (replicated, split over devices, or over processes)."""
+        weights = []
+        for variable in model.weights:
+            value = variable.value
+            if getattr(value, "is_fully_addressable", True):
+                weights.append(np.asarray(value))
+            elif value.sharding.is_fully_replicated:
+                weights.append(np.asarray(value.addressable_shards[0].data))
+            else:
+                from jax.experimental import multihost_utils
+
+                weights.append(np.asarray(multihost_utils.process_allgather(value, tiled=True)))
+        return weights
+
     def _batches(self, x, y, *, shuffle, seed, sharded, training) -> _Batches:
         x, y = np.asarray(x), np.asarray(y)
         if len(x) != len(y):

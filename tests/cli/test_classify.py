@@ -136,7 +136,7 @@ def test_fit_data_parallel_on_eight_devices(data, tmp_path):
     args = ["classify", "fit", str(data), "-o", str(tmp_path / "m.kembed"), "--model", "bag"]
     args += ["--epochs", "2", "--verbose", "0", "--text-column", "review"]
     args += ["--label-column", "sentiment", "--devices", "8"]
-    result = runner.invoke(app, [*args, "--batch-size", "16"])
+    result = runner.invoke(app, [*args, "--batch-size", "16", "--shard-embeddings"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.kembed").exists()
     result = runner.invoke(app, args)  # the default batch of 50 does not split 8 ways

@@ -123,6 +123,7 @@ class TextClassifier:
         verbose: int | str = "auto",
         callbacks: list | None = None,
         devices: str | int | Sequence[str] = 1,
+        shard_embeddings: bool = False,
     ) -> keras.callbacks.History:
         """Fits the tokenizer (on the training part) and trains the model.
 
@@ -134,7 +135,8 @@ class TextClassifier:
         a number of devices or a list of device names; `batch_size` must divide by their
         number. After `kembed.distribute.initialize`, every process calls `fit` on the
         same data with the same seed and trains on its slice of each batch. The model
-        that comes out lives on one device of each process.
+        that comes out lives on one device of each process. `shard_embeddings` splits
+        the embedding's rows over the devices (for large vocabularies).
 
         Returns:
             Keras' `History` (loss and accuracy per epoch, and `val_` ones).
@@ -155,7 +157,9 @@ class TextClassifier:
             raise ValueError(
                 f"`validation_split` must be in [0, 1). Received: {validation_split!r}"
             )
-        training = DataParallelTraining(devices, batch_size=self.settings["batch_size"])
+        training = DataParallelTraining(
+            devices, batch_size=self.settings["batch_size"], shard_embeddings=shard_embeddings
+        )
         seed = self.settings["seed"]
         if seed is not None:
             keras.utils.set_random_seed(seed)
@@ -194,15 +198,13 @@ class TextClassifier:
             callbacks=callbacks,
             verbose=verbose,
         )
-        self.model = model if training.distribution is None else self._localize(model)
+        if training.distribution is not None:
+            self.model = keras.models.clone_model(model)  # outside the scope: one device
+            self.model.set_weights(training.host_weights(model))
+            self._compile(self.model)
+        else:
+            self.model = model
         return history
-
-    def _localize(self, model: keras.Model) -> keras.Model:
-        """The trained model on one device (its replicated variables, read locally)."""
-        local = keras.models.clone_model(model)
-        local.set_weights([np.asarray(v.value.addressable_shards[0].data) for v in model.weights])
-        self._compile(local)
-        return local
 
     def _build(self) -> keras.Model:
         from kembed.embedding.layers import pretrained_embedding

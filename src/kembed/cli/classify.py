@@ -132,6 +132,10 @@ def fit(
     errors: Errors = "raise",
     verbose: Annotated[int, typer.Option(min=0, max=2, help="Keras' progress bars.")] = 1,
     devices: Devices = "1",
+    shard_embeddings: Annotated[
+        bool,
+        typer.Option("--shard-embeddings", help="Split the embedding's rows over the devices."),
+    ] = False,
     coordinator: Coordinator = None,
     num_processes: NumProcesses = None,
     process_id: ProcessId = None,
@@ -163,6 +167,7 @@ def fit(
         early_stopping=early_stopping,
         verbose=verbose,
         devices=devices,
+        shard_embeddings=shard_embeddings,
     )
     if rank:
         typer.echo(f"process {rank}: trained; process 0 saves the model.")
