@@ -193,3 +193,9 @@ def test_the_published_gensim_figure_on_real_glove(glove_both):
     ours, _ = glove_both
     result = evaluate_analogies(ours, shared_data("word-analogy", "questions-words.txt"))
     assert round(100 * result.accuracy, 2) == 46.37
+
+
+def test_an_unknown_method_is_an_error(toy):
+    questions = Analogies("t", [("s", [("zebra", "king", "man", "queen")])])
+    with pytest.raises(ValueError, match=r"`method` must be one of \('3cosadd', '3cosmul'\)"):
+        evaluate_analogies(toy, questions, method="3cosplus")

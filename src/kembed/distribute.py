@@ -386,13 +386,9 @@ class _Batches(keras.utils.PyDataset):
         x, y = self.x[rows], self.y[rows]
         if self.weights is None:
             return x, y
-        missing = self.batch_size - len(rows)
         weights = np.full(len(rows), self.weights[step], dtype="float32")
-        if missing:
-            x = np.concatenate([x, np.zeros((missing, *x.shape[1:]), x.dtype)])
-            y = np.concatenate([y, np.zeros((missing, *y.shape[1:]), y.dtype)])
-            weights = np.concatenate([weights, np.zeros(missing, "float32")])
-        return x, y, weights
+        pad = self.batch_size - len(rows)
+        return tuple(np.pad(a, [(0, pad)] + [(0, 0)] * (a.ndim - 1)) for a in (x, y, weights))
 
     def on_epoch_end(self) -> None:
         size = len(self.x)
@@ -408,6 +404,8 @@ class _StepByStep(keras.callbacks.Callback):
     def _wait(self, batch, logs=None) -> None:
         import jax
 
-        jax.block_until_ready(self.model.trainable_variables[0].value)
+        # The step's logs are its last outputs. (Not `self.model`: in JAX, reading it
+        # copies the whole training state back into the model's variables.)
+        jax.block_until_ready(logs)
 
     on_train_batch_end = on_test_batch_end = _wait

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kembed.errors import CorpusError
+from kembed.vectors.store import _METHODS as METHODS
 from kembed.vectors.store import Vectors
 
 GENSIM_TOPN = 5  # gensim looks at the 5 best answers for one not a case variant of a query
@@ -296,6 +297,8 @@ def evaluate_analogies(
     Returns:
         An `AnalogyResult`.
     """
+    if method not in METHODS:
+        raise ValueError(f"`method` must be one of {METHODS}. Received: method={method!r}")
     if not isinstance(analogies, Analogies):
         analogies = read_analogies(analogies)
     known, limit = _vocabulary(vectors, restrict_vocab, case_insensitive)

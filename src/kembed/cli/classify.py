@@ -4,6 +4,7 @@ Thin: parses options, calls `kembed.classify`, prints."""
 from __future__ import annotations
 
 import json
+import os
 import statistics
 from pathlib import Path
 from typing import Annotated
@@ -149,7 +150,7 @@ def fit(
     devices = _devices(devices)
     rank = 0
     several = any(option is not None for option in (coordinator, num_processes, process_id))
-    if several or _environment_asks_for_processes():
+    if several or os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES"):
         from kembed import distribute
 
         rank = distribute.initialize(
@@ -186,12 +187,6 @@ def fit(
         typer.echo(f"wrote {drawing.learning_curves(history.history, plots)}")
         if len(clf.held_out):
             typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}")
-
-
-def _environment_asks_for_processes() -> bool:
-    import os
-
-    return bool(os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES"))
 
 
 @app.command()

@@ -141,7 +141,7 @@ def train_glove(
     bw, bc = ((rng.random((2, vocab), dtype=np.float32) - 0.5) / dim).astype(np.float32)
     gw, gc = np.ones_like(w), np.ones_like(c)
     gbw, gbc = np.ones_like(bw), np.ones_like(bc)
-    order = rng.permutation(len(pairs)).astype(np.int64)
+    order = rng.permutation(len(pairs))
     cuts = np.linspace(0, len(pairs), workers + 1).astype(np.int64)
     fitted = time.perf_counter()
     costs = []

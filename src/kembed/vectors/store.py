@@ -323,8 +323,6 @@ class Vectors:
         Returns:
             (indices, scores): two arrays of shape (len(a), topn).
         """
-        if method not in _METHODS:
-            raise ValueError(f"`method` must be one of {_METHODS}. Received: method={method!r}")
         _check_topn(topn)
         if not len(a) == len(b) == len(c):
             raise ValueError("`a`, `b` and `c` must have the same length.")
@@ -336,6 +334,8 @@ class Vectors:
     ) -> tuple[np.ndarray, np.ndarray]:
         """`analogy_batch` on row indices, searching the first `limit` rows."""
         unit = self.unit
+        if method not in _METHODS:
+            raise ValueError(f"`method` must be one of {_METHODS}. Received: method={method!r}")
         if method == "3cosadd":
             query = (unit[ib] + unit[ic] - unit[ia]) / 3
             query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-30)
@@ -344,21 +344,19 @@ class Vectors:
                 return query[q] @ unit[start:stop].T
 
         else:
-            stacked = np.ascontiguousarray(np.concatenate([unit[ia], unit[ib], unit[ic]]))
-            n = len(ia)
+            abc = np.stack([unit[ia], unit[ib], unit[ic]])  # (3, queries, dim)
 
             def scores(q, start, stop):
-                cos = (stacked[np.concatenate([q, q + n, q + 2 * n])] @ unit[start:stop].T + 1) / 2
-                sa, sb, sc = np.split(cos, 3)
+                sa, sb, sc = (abc[:, q] @ unit[start:stop].T + 1) / 2
                 return sb * sc / (sa + np.float32(1e-6))
 
         return self._search(scores, len(ia), [ia, ib, ic], topn, limit)
 
     def _search(self, scores, queries: int, excluded: list, topn: int, limit: int):
-        """The `topn` best of `scores(q, start, stop)` (query rows `q`, candidate rows
-        `start:stop`) over the first `limit` rows, for `queries` queries in blocks; the
-        rows in `excluded` (one array per excluded word, one entry per query) never win.
-        Tiles of candidates keep the scores in the processor's cache."""
+        """The `topn` best of `scores(q, start, stop)` (queries `q`, a slice; candidate
+        rows `start:stop`) over the first `limit` rows, for `queries` queries in blocks;
+        the rows in `excluded` (one array per excluded word, one entry per query) never
+        win. Tiles of candidates keep the scores in the processor's cache."""
         from kembed.vectors.topk import tiled_topn
 
         topn = min(topn, limit)
@@ -366,7 +364,7 @@ class Vectors:
         values = np.empty((queries, topn), dtype=np.float32)
 
         for s in range(0, queries, _QUERY_BLOCK):
-            q = np.arange(s, min(s + _QUERY_BLOCK, queries))
+            q = slice(s, min(s + _QUERY_BLOCK, queries))
             out = [e[q] for e in excluded]
 
             def tile(start, stop, q=q, out=out):
@@ -376,7 +374,7 @@ class Vectors:
                     found[np.flatnonzero(inside), e[inside] - start] = -np.inf
                 return found
 
-            indices[q], values[q] = tiled_topn(tile, len(q), limit, topn)
+            indices[q], values[q] = tiled_topn(tile, q.stop - q.start, limit, topn)
         return indices, values
 
     # --- subsets -------------------------------------------------------------------------
