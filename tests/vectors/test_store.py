@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kembed.vectors import Neighbor, Vectors
+from kembed.vectors import Neighbor, Vectors, store
 
 
 @pytest.fixture
@@ -71,6 +71,65 @@ def test_subset(small):
 def test_bad_arguments(small, call, message):
     with pytest.raises(ValueError, match=message):
         call(small)
+
+
+@pytest.fixture
+def ternary():
+    """Vectors of four entries +-1 (the rest 0): unit rows hold +-0.5, every score is
+    computed exactly, and many tie."""
+    rng = np.random.default_rng(7)
+    matrix = np.zeros((8000, 12), dtype=np.float32)
+    for row in matrix:
+        row[rng.choice(12, 4, replace=False)] = rng.choice([-1.0, 1.0], 4)
+    return Vectors([f"w{i}" for i in range(len(matrix))], matrix)
+
+
+def _ranking(vectors, ia, ib, ic, method, topn, limit):
+    """The analogy answers by numpy: all scores, the query words out, a stable sort."""
+    unit = vectors.unit[:limit]
+    sa, sb, sc = (unit @ vectors.unit[i].T for i in (ia, ib, ic))  # (limit, questions)
+    if method == "3cosadd":
+        scores = (sb + sc - sa).T
+    else:
+        half = np.float32(0.5)
+        scores = ((sb + 1) * half * ((sc + 1) * half) / ((sa + 1) * half + np.float32(1e-6))).T
+    for i in (ia, ib, ic):
+        inside = i < limit
+        scores[np.flatnonzero(inside), i[inside]] = -np.inf
+    return np.argsort(-scores, axis=1, kind="stable")[:, :topn]
+
+
+@pytest.mark.parametrize(
+    ("method", "shared"), [("3cosadd", 0), ("3cosmul", 0), ("3cosmul", 10**9)]
+)
+def test_analogy_search_equals_a_stable_sort(ternary, method, shared, monkeypatch):
+    """The searches (word scores shared by the questions, or one product per question),
+    tiled and split over the threads, rank exactly as one stable sort: ties go to the
+    lower row, query words never win, a query word beyond `restrict_vocab` is no harm.
+    (3CosAdd by one product per question normalises its query first, so its ties fall
+    by rounding: the next test compares it on vectors without ties.)"""
+    monkeypatch.setattr(store, "_SHARED_WORDS", shared)
+    rng = np.random.default_rng(1)
+    words = rng.choice(len(ternary), 600, replace=False)  # tiles of 873 rows, two threads
+    ia, ib, ic = (words[rng.integers(0, 600, 1500)] for _ in range(3))
+    for limit in (len(ternary), 5001):
+        indices, _ = ternary._analogy_rows(ia, ib, ic, method, 5, limit)
+        np.testing.assert_array_equal(indices, _ranking(ternary, ia, ib, ic, method, 5, limit))
+
+
+def test_analogy_batch_scores_do_not_depend_on_the_search(monkeypatch):
+    """On 20,000 random vectors the best answers lie close together (scores a few
+    thousandths apart), so a search that skipped or misplaced one would show."""
+    rng = np.random.default_rng(2)
+    vectors = Vectors([f"w{i}" for i in range(20_000)], rng.normal(size=(20_000, 16)))
+    abc = [[f"w{i}" for i in rng.integers(0, 60, 2000)] for _ in range(3)]
+    for method in ("3cosadd", "3cosmul"):
+        found = []
+        for shared in (0, 10**9):
+            monkeypatch.setattr(store, "_SHARED_WORDS", shared)
+            found.append(vectors.analogy_batch(*abc, method=method, topn=5))
+        np.testing.assert_array_equal(found[0][0], found[1][0])
+        np.testing.assert_allclose(found[0][1], found[1][1], rtol=1e-5)
 
 
 @pytest.mark.oracle
