@@ -31,12 +31,19 @@ def merge_top_k(scores, offset, k, indices, values, filled):
     """Merges a tile of scores, whose column j is column `offset + j` of the whole, into
     the best `k` so far of each row (`filled[r]` of them are set). Tiles merged in column
     order give what `top_k` gives on the whole row. One thread: it runs between matrix
-    products, whose BLAS threads would compete with a parallel loop's."""
+    products, whose BLAS threads would compete with a parallel loop's. A full row first
+    checks, in a loop the compiler vectorises, whether any score beats its k-th best."""
     for r in range(scores.shape[0]):
         row = scores[r]
         vals = values[r]
         idx = indices[r]
         count = filled[r]
+        if count == k:
+            bar, beaten = vals[k - 1], False
+            for j in range(row.shape[0]):
+                beaten |= row[j] > bar
+            if not beaten:
+                continue
         for j in range(row.shape[0]):
             v = row[j]
             if count == k and not v > vals[k - 1]:
