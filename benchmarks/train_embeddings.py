@@ -139,6 +139,9 @@ def main() -> None:
         medians[variant] = {c: harness.median([r[c] for r in rows]) for c in columns}
         cells = "".join(f"{medians[variant][c]:>12.1f}" for c in columns)
         print(f"{variant:<14}{cells}   {rows[0]['words']:,}  {rows[0].get('details') or ''}")
+        for run, row in enumerate(rows if len(rows) > 1 else [], 1):
+            cells = "".join(f"{row[c]:>12.1f}" for c in columns)
+            print(f"{f'  run {run}':<14}{cells}   {row.get('details') or ''}")
     for mode in ("sg", "cbow"):
         if f"gensim-{mode}" in medians and f"kembed-{mode}" in medians:
             ratio = medians[f"gensim-{mode}"]["seconds"] / medians[f"kembed-{mode}"]["seconds"]

@@ -2,7 +2,7 @@
 each pair weighted 1/distance, sentences never crossed (as Stanford's `cooccur`).
 
 Pairs of frequent words, where `(i + 1) * (j + 1) <= max_product`, are added straight
-into a dense table; the others go to a buffer that, when full, is sorted, summed and
+into a dense table (in float64); the others go to a buffer that, when full, is sorted, summed and
 kept as a run, spilled to a temporary folder once the runs outgrow the memory budget,
 and merged two by two at the end (streaming from and to memory-mapped files). numba
 kernels and numpy; no Keras.
@@ -58,13 +58,13 @@ def _count(ids, bounds, first, window, lookup, table, keys, values, vocab):
             b = ids[j]
             for k in range(max(start, j - window), j):
                 a = ids[k]
-                weight = np.float32(1.0) / np.float32(j - k)
+                weight = 1.0 / (j - k)
                 for row, col in ((a, b), (b, a)):
                     if col < lookup[row + 1] - lookup[row]:
                         table[lookup[row] + col] += weight
                     else:
                         keys[used] = np.int64(row) * vocab + col
-                        values[used] = weight
+                        values[used] = np.float32(weight)
                         used += 1
         s += 1
     return s, used
@@ -199,10 +199,12 @@ def count_cooccurrences(
         raise ValueError(f"`memory` must be a positive number of GiB. Received: {memory!r}")
     third = int(memory * 2**30 / 3)
     max_product = 1
-    while _lookup(vocab, max_product * 2)[vocab] * 4 <= third and max_product < vocab * vocab:
+    while _lookup(vocab, max_product * 2)[vocab] * 8 <= third and max_product < vocab * vocab:
         max_product *= 2
     lookup = _lookup(vocab, max_product)
-    table = np.zeros(int(lookup[vocab]), dtype=np.float32)
+    # Frequent pairs add up in double precision, as in `cooccur` (float32 would round
+    # each addition to a count of 10^5 or more by several per cent).
+    table = np.zeros(int(lookup[vocab]), dtype=np.float64)
     capacity = max(third // _ENTRY, 4 * window * 10_000)
     keys = np.empty(capacity, np.int64)
     values = np.empty(capacity, np.float32)
@@ -220,7 +222,8 @@ def count_cooccurrences(
         # The dense part, in key order: row r holds its columns below its width.
         nonzero = np.flatnonzero(table)
         dense_rows = np.searchsorted(lookup[: vocab + 1], nonzero, side="right") - 1
-        runs.add(dense_rows * vocab + (nonzero - lookup[dense_rows]), table[nonzero])
+        dense_keys = dense_rows * vocab + (nonzero - lookup[dense_rows])
+        runs.add(dense_keys, table[nonzero].astype(np.float32))
         del table, keys, values, nonzero, dense_rows
         merged_keys, merged_values = runs.merged()
         return Cooccurrences(
