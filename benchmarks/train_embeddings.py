@@ -45,6 +45,8 @@ def prepare(folder: Path) -> Path:
     if path.exists():
         return path
     files = sorted((harness.SHARED_DATA / "corpus-enwiki-2015").rglob("wiki_*"))
+    if not files:
+        raise SystemExit(f"No wiki_* files under {harness.SHARED_DATA / 'corpus-enwiki-2015'}.")
     with open(path.with_suffix(".tmp"), "w", encoding="utf-8") as out:
         for file in files:
             for line in read_lines(file, skip_prefix="<"):
