@@ -24,7 +24,8 @@ def parse_one(text: str, dim: int = 1):
     lines = np.empty((block.count(b"\n") + 1, 6), dtype=np.int64)
     out = np.full((len(lines), dim), np.nan, dtype=np.float32)
     slow = np.empty((64, 4), dtype=np.int64)
-    n, rows, n_slow = parse.parse_block(buf, np.empty(0, np.uint64), False, out, lines, slow)
+    no_words = np.empty(0, np.uint64)
+    n, rows, n_slow = parse.parse_block(buf, no_words, False, False, out, lines, slow)
     return lines[:n], out[:rows], slow[:n_slow]
 
 

@@ -129,6 +129,29 @@ def _wanted(h, wanted):
     return k < wanted.shape[0] and wanted[k] == h
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _line_end(buf, k, size, count_spaces):
+    """(position of the next `\n` from `k`, or `size`; if `count_spaces`, the spaces,
+    tabs and `\r` before it, else 0). Whole 64-byte strides are checked in loops the
+    compiler vectorises (on a slice: indices from 0 need no negative-index check)."""
+    spaces = 0
+    while k + 64 <= size:
+        stride = buf[k : k + 64]
+        newlines = 0
+        for t in range(64):
+            newlines += stride[t] == 10
+        if newlines:
+            break
+        if count_spaces:
+            for t in range(64):
+                spaces += _is_space(stride[t])
+        k += 64
+    while k < size and buf[k] != 10:
+        spaces += count_spaces and _is_space(buf[k])
+        k += 1
+    return k, spaces
+
+
 @njit(cache=True, nogil=True)
 def _fields(buf, k, size, row, out, slow, n_slow):
     """Parses the numbers from `k` to the end of the line into `out[row]` (the first
@@ -162,15 +185,17 @@ def _fields(buf, k, size, row, out, slow, n_slow):
 
 
 @njit(cache=True, nogil=True)
-def parse_block(buf, wanted, use_wanted, out, lines, slow):
+def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
     """Parses a block of whole text lines of vectors (`dim = out.shape[1]`).
 
     The word is the first field; when a line holds more than `dim + 1` fields, it is
     everything before the last `dim` fields and the one space before them (words with
     spaces). With `use_wanted`, lines whose word hash is not in the sorted `wanted` are
-    not parsed. `out` needs a row per line. For each line k, `lines[k]` receives (line
-    start, word end, line end with trailing spaces and `\r` trimmed, status, row in
-    `out` (-1: none, -2: not wanted), fields found).
+    not parsed; unless `spaced` (a wanted word holds a space, tab or `\r`), a line whose
+    first field is not wanted is skipped without counting its fields. `out` needs a row
+    per line. For each line k, `lines[k]` receives (line start, word end, line end with
+    trailing spaces and `\r` trimmed, status, row in `out` (-1: none, -2: not wanted),
+    fields found).
 
     Values off the fast path are written as 0 and listed in `slow` as
     (row, column, byte start, byte end) for Python's `float()`.
@@ -196,12 +221,8 @@ def parse_block(buf, wanted, use_wanted, out, lines, slow):
         if use_wanted and w > pos and not _wanted(_hash(buf, pos, w), wanted):
             # Not wanted: skip the numbers, unless the line has enough spaces to hold a
             # word with spaces, which might be wanted.
-            end = w
-            spaces = 0
-            while end < size and buf[end] != 10:
-                spaces += _is_space(buf[end])
-                end += 1
-            if spaces <= dim:
+            end, spaces = _line_end(buf, w, size, spaced)
+            if not spaced or spaces <= dim:
                 lines[n, 2] = end
                 lines[n, 4] = -2
                 n += 1

@@ -152,6 +152,39 @@ def test_vocab_finds_words_with_spaces(tmp_path):
     assert read_text(path, vocab={"new york"}, dim=2)[0] == ["new york"]
 
 
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(
+        st.text(st.sampled_from("ab y\u00e9"), min_size=1, max_size=6).map(str.strip).filter(bool),
+        min_size=1,
+        max_size=40,
+        unique=True,
+    ),
+    dim=st.sampled_from([1, 3, 30]),
+    picks=st.lists(st.integers(0, 39), max_size=20),
+    crlf=st.booleans(),
+)
+def test_a_vocab_load_is_the_full_load_filtered(tmp_path, words, dim, picks, crlf):
+    """Lines of 30 numbers run over several 64-byte strides; words may hold spaces (then
+    an unwanted first field may hide a wanted word) and the wanted set may or may not."""
+    matrix = np.arange(len(words) * dim, dtype=np.float32).reshape(len(words), dim) / 7
+    end = "\r\n" if crlf else "\n"
+    text = "".join(
+        w + " " + " ".join(f"{x:.6f}" for x in row) + end
+        for w, row in zip(words, matrix, strict=True)
+    )
+    path = write(tmp_path, text.encode("utf-8"))
+    full, loaded, _, _ = read_text(path, dim=dim)
+    wanted = {words[i % len(words)] for i in picks} | {"not there"}
+    ours, subset, _, report = read_text(path, dim=dim, vocab=wanted)
+    keep = [i for i, w in enumerate(full) if w in wanted]
+    assert ours == [full[i] for i in keep]
+    np.testing.assert_array_equal(subset, loaded[keep])
+    assert report.skipped.get("not in vocab", 0) == len(words) - len(keep)
+
+
 def test_many_blocks(tmp_path, monkeypatch):
     from kembed.vectors.formats import streams
 

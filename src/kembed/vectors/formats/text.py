@@ -46,6 +46,8 @@ class _Reader:
         self.name, self.report, self.dim = name, report, dim
         self.wanted = wanted
         self.hashes = _hashes(wanted or ())
+        # Only a wanted word holding a field separator can hide behind an unwanted first field.
+        self.spaced = any(" " in w or "\t" in w or "\r" in w for w in wanted or ())
         self.limit, self.errors = limit, errors
         self.rows = Rows(dim, capacity)
         self.first_line = 1
@@ -75,12 +77,11 @@ class _Reader:
             if len(out) != cap:  # the kernel must never write past the matrix
                 raise RuntimeError(f"kembed: {cap} rows needed at row {first_row}, too few.")
         slow = np.empty((256, 4), dtype=np.int64)
-        n, n_rows, n_slow = parse.parse_block(
-            buf, self.hashes, self.wanted is not None, out, lines, slow
-        )
+        args = (buf, self.hashes, self.wanted is not None, self.spaced)
+        n, n_rows, n_slow = parse.parse_block(*args, out, lines, slow)
         if n_slow > len(slow):
             slow = np.empty((n_slow, 4), dtype=np.int64)
-            parse.parse_block(buf, self.hashes, self.wanted is not None, out, lines, slow)
+            parse.parse_block(*args, out, lines, slow)
         return buf, lines[:n], out[:n_rows], slow[:n_slow]
 
     def feed(self, parsed) -> bool:
