@@ -153,6 +153,23 @@ def _line_end(buf, k, size, count_spaces):
 
 
 @njit(cache=True, nogil=True)
+def count_lines(buf):
+    """The lines in `buf`: its newlines, plus a last line without one."""
+    size = buf.shape[0]
+    n = 0
+    k = 0
+    while k + 64 <= size:
+        stride = buf[k : k + 64]
+        for t in range(64):
+            n += stride[t] == 10
+        k += 64
+    while k < size:
+        n += buf[k] == 10
+        k += 1
+    return n + (size > 0 and buf[size - 1] != 10)
+
+
+@njit(cache=True, nogil=True)
 def _fields(buf, k, size, row, out, slow, n_slow):
     """Parses the numbers from `k` to the end of the line into `out[row]` (the first
     `out.shape[1]` of them).

@@ -19,7 +19,8 @@ def write(tmp_path, data: bytes, name="v.txt"):
 
 
 def test_plain_glove(tmp_path):
-    words, matrix, _index, report = read_text(write(tmp_path, b"the 0.1 0.2\ncat -1 2.5e-1\n"))
+    words, matrix, index, report = read_text(write(tmp_path, b"the 0.1 0.2\ncat -1 2.5e-1\n"))
+    assert index is None  # no word repeats: `Vectors` builds the index on first use
     assert words == ["the", "cat"]
     np.testing.assert_array_equal(matrix, np.float32([[0.1, 0.2], [-1, 0.25]]))
     assert (report.lines_read, report.vectors_kept, report.skipped) == (2, 2, {})
@@ -242,7 +243,8 @@ def test_arbitrary_bytes_load_or_raise_clearly(tmp_path, data):
     except VectorFormatError as error:
         assert str(error).startswith(str(path))
         return
-    assert len(words) == matrix.shape[0] == len(index) == report.vectors_kept
+    assert len(words) == matrix.shape[0] == len(set(words)) == report.vectors_kept
+    assert index is None or index == {w: i for i, w in enumerate(words)}
     assert np.isfinite(matrix).all()
     assert report.lines_read >= report.vectors_kept
 

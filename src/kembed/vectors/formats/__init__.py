@@ -34,7 +34,8 @@ def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
 
 
 def read(path, *, format: str, dim=None, **options):
-    """Reads a text or binary vector file: (words, matrix, word -> row, `LoadReport`).
+    """Reads a text or binary vector file: (words, matrix, word -> row or `None`,
+    `LoadReport`).
     `options` are those of `read_text` / `read_binary`."""
     if format == "word2vec-binary":
         from kembed.vectors.formats.binary import read_binary

@@ -41,7 +41,7 @@ def read_binary(
         progress: Show a progress bar of the bytes read.
 
     Returns:
-        (words, float32 matrix, word -> row, `LoadReport`).
+        (words, float32 matrix, word -> row or `None` when no word repeated, `LoadReport`).
 
     Raises:
         VectorFormatError: for a missing header, a truncated record, or (with

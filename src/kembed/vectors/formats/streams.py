@@ -1,7 +1,8 @@
 """Opening a vector source as a stream of bytes: plain, `.gz`, `.bz2`, `.xz`, or one member
 of a `.zip`, told apart by their first bytes (magic numbers), not by their names.
 
-`open_bytes` is the only place kembed opens a vector file for reading. No parsing here.
+`open_bytes` and `mapped_blocks` are the only places kembed opens a vector file for
+reading. No parsing here.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import bz2
 import contextlib
 import gzip
 import lzma
+import mmap
 import os
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO
+
+import numpy as np
 
 from kembed.errors import VectorFormatError
 
@@ -99,3 +103,23 @@ def blocks(
         yield data[:cut]
     if rest:
         yield rest
+
+
+def mapped_blocks(path: str | os.PathLike[str], *, size: int = BLOCK) -> list[np.ndarray]:
+    """A plain, non-empty file's blocks of whole lines (each ending in `\\n`, but maybe
+    the file's last), as read-only uint8 views of one memory map: nothing is copied, and
+    the pages are read as the kernels touch them. The map closes with its last view."""
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    data = np.frombuffer(mapped, dtype=np.uint8)
+    out, start, end = [], 0, len(data)
+    while start < end:
+        stop = min(start + size, end)
+        if stop < end:
+            cut = mapped.rfind(b"\n", start, stop)
+            if cut < 0:  # a line longer than a block: up to its end
+                cut = mapped.find(b"\n", stop)
+            stop = end if cut < 0 else cut + 1
+        out.append(data[start:stop])
+        start = stop
+    return out

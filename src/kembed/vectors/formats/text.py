@@ -7,6 +7,7 @@ Writing is `write_text`. No Keras, no printing.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections import Counter
@@ -23,6 +24,7 @@ from kembed.vectors.formats._rows import Rows, decode_words, parse_header
 from kembed.vectors.report import LoadReport
 
 _BOM = b"\xef\xbb\xbf"
+_HEAD = 1 << 22  # bytes looked at for the BOM, the header and the dimension
 WORKERS = 2
 _REASONS = {parse.FEW_FIELDS: "too few fields", parse.EMPTY_WORD: "empty word"}
 
@@ -179,7 +181,7 @@ def read_text(
         progress: Show a progress bar of the bytes read.
 
     Returns:
-        (words, float32 matrix, word -> row, `LoadReport`).
+        (words, float32 matrix, word -> row or `None` when no word repeated, `LoadReport`).
 
     Raises:
         VectorFormatError: for a bad line (with `errors="raise"`), an empty file, or a
@@ -187,21 +189,20 @@ def read_text(
     """
     name = streams.display_name(path, member)
     report = LoadReport(source=name, format="glove")
-    # A full load of a plain file counts the lines of each block first, so that the
-    # kernels write each block's rows straight into the final matrix (no copy, no growing).
     size = streams.plain_size(path, member)
-    direct = vocab is None and limit is None and size is not None
-    with (
-        streams.open_bytes(path, member=member) as stream,
-        progress_bar(size, name, enabled=progress) as advance,
-    ):
-        it = streams.blocks(stream, advance=None if direct else advance)
+    with contextlib.ExitStack() as stack:
+        advance = stack.enter_context(progress_bar(size, name, enabled=progress))
+        if size:  # a plain file: views of a memory map, read as the kernels touch them
+            it = iter(streams.mapped_blocks(path))
+        else:
+            stream = stack.enter_context(streams.open_bytes(path, member=member))
+            it, advance = streams.blocks(stream, advance=advance), None
         block = next(it, b"")
-        if block.startswith(_BOM):
-            block = block[len(_BOM) :]
-        if not block.strip():
+        head = block if isinstance(block, bytes) else block[:_HEAD].tobytes()
+        skip = len(_BOM) if head.startswith(_BOM) else 0
+        if not head[skip:].strip() and not bytes(block[skip:]).strip():
             raise VectorFormatError(name, None, "the file holds no vectors (it is empty).")
-        first_line, _, rest = block.partition(b"\n")
+        first_line, newline, _ = head[skip:].partition(b"\n")
         counts = parse_header(first_line) if header is not False else None
         if header and counts is None:
             raise VectorFormatError(
@@ -214,30 +215,29 @@ def read_text(
                 raise VectorFormatError(
                     name, 1, f"the header says dim {counts[1]}, but dim={dim} was asked for."
                 )
-            dim, block, reader_first = counts[1], rest, 2
-        dim = dim if dim is not None else infer_dim(block)
+            dim, reader_first = counts[1], 2
+            skip += len(first_line) + len(newline)
+        block = block[skip:]
+        dim = dim if dim is not None else infer_dim(head[skip:])
         if not dim:
             raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
         caps = None
-        if direct:
-            # The same blocks again from the start: count their lines, then read them
-            # for real (the first one is the one in hand, BOM and header removed).
-            stream.seek(0)
-            caps = [_lines_in(b) for b in streams.blocks(stream)]
-            stream.seek(0)
-            it = streams.blocks(stream, advance=advance)
-            next(it)
-            caps[0] = _lines_in(block)
-            capacity = sum(caps)
+        if size and vocab is None and limit is None:
+            # A full load counts the lines of each block first, so that the kernels write
+            # each block's rows straight into the final matrix (no copy, no growing).
+            rest = list(it)
+            caps = [_lines_in(b) for b in [block, *rest]]
+            it, capacity = iter(rest), sum(caps)
         else:
-            capacity = counts[0] if counts else _estimate(path, block)
+            capacity = counts[0] if counts else _estimate(path, head)
             for bound in (limit, None if vocab is None else len(vocab)):
                 capacity = capacity if bound is None else min(capacity, bound)
         reader = _Reader(
             name, report, dim, wanted=vocab, limit=limit, errors=errors, capacity=capacity
         )
         reader.first_line = reader_first
-        for parsed in in_order(reader.parse, _items(block, it, caps), workers=WORKERS):
+        items = _items(block, it, caps, advance)
+        for parsed in in_order(reader.parse, items, workers=WORKERS):
             if not reader.feed(parsed):
                 break
     if counts is not None and limit is None and report.lines_read != counts[0]:
@@ -254,22 +254,24 @@ def read_text(
     return words, matrix, index, report
 
 
-def _lines_in(block: bytes) -> int:
+def _lines_in(block: bytes | np.ndarray) -> int:
     """The lines in a block: its newlines, plus a last line without one."""
-    return block.count(b"\n") + (bool(block) and not block.endswith(b"\n"))
+    return int(parse.count_lines(np.frombuffer(block, dtype=np.uint8)))
 
 
-def _items(first: bytes, rest, caps: list[int] | None):
+def _items(first, rest, caps: list[int] | None, advance):
     """(block, lines in it, first row in the final matrix) for each block, given the
-    blocks' line counts `caps`; without them, (block, None, None)."""
-    if caps is None:  # the worker counts the lines
-        for block in itertools.chain([first], rest):
-            yield block, None, None
-        return
+    blocks' line counts `caps`; without them, (block, None, None) (the worker counts).
+    `advance`, if given, is told of each block's bytes."""
     row = 0
-    for block, cap in zip(itertools.chain([first], rest), caps, strict=True):
-        yield block, cap, row
-        row += cap
+    for i, block in enumerate(itertools.chain([first], rest)):
+        if advance:
+            advance(len(block))
+        if caps is None:
+            yield block, None, None
+        else:
+            yield block, caps[i], row
+            row += caps[i]
 
 
 def _estimate(path: str | os.PathLike[str], block: bytes) -> int:
