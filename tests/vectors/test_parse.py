@@ -105,3 +105,17 @@ def test_tiled_top_k_matches_a_stable_sort(rows, columns, tile):
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :10]
     np.testing.assert_array_equal(indices, expected)
     np.testing.assert_array_equal(values, np.take_along_axis(scores, expected, axis=1))
+
+
+@settings(deadline=None)  # the first example loads the kernels
+@given(
+    members=st.sets(st.integers(0, 2**64 - 1), max_size=300),
+    others=st.sets(st.integers(0, 2**64 - 1), max_size=300),
+)
+def test_the_wanted_words_table_is_a_set(members, others):
+    """The kernel's open-addressing table finds every member (0 included) and no other
+    hash (1 stands for 0, so it alone may be found for it)."""
+    table = parse.hash_table(np.array(sorted(members), dtype=np.uint64))
+    assert all(parse._wanted(np.uint64(h), table) for h in members)
+    strangers = others - members - ({1} if 0 in members else set())
+    assert not any(parse._wanted(np.uint64(h), table) for h in strangers)

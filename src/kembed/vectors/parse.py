@@ -123,10 +123,40 @@ def hash_spans(buf, starts, ends):
     return out
 
 
+@njit(cache=True, nogil=True)
+def hash_table(hashes):
+    """An open-addressing set of `hashes` for `parse_block`: a power-of-two array at
+    most a quarter full, 0 for an empty slot (a hash of 0 is stored as 1)."""
+    size = 4
+    while size < 4 * hashes.shape[0]:
+        size *= 2
+    table = np.zeros(size, dtype=np.uint64)
+    for h in hashes:
+        _insert(table, h)
+    return table
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _wanted(h, wanted):
-    k = np.searchsorted(wanted, h)
-    return k < wanted.shape[0] and wanted[k] == h
+def _slot(table, h):
+    """The slot of `h` in `table`, or of the empty slot where it would go."""
+    h = h if h else np.uint64(1)
+    mask = np.uint64(table.shape[0] - 1)
+    k = (h ^ (h >> np.uint64(29))) & mask
+    while table[k] and table[k] != h:
+        k = (k + np.uint64(1)) & mask
+    return k, h
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _insert(table, h):
+    k, h = _slot(table, h)
+    table[k] = h
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _wanted(h, table):
+    k, h = _slot(table, h)
+    return table[k] == h
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -141,7 +171,10 @@ def _line_end(buf, k, size, count_spaces):
         for t in range(64):
             newlines += stride[t] == 10
         if newlines:
-            break
+            for t in range(64):
+                if stride[t] == 10:
+                    return k + t, spaces
+                spaces += count_spaces and _is_space(stride[t])
         if count_spaces:
             for t in range(64):
                 spaces += _is_space(stride[t])
@@ -207,12 +240,12 @@ def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
 
     The word is the first field; when a line holds more than `dim + 1` fields, it is
     everything before the last `dim` fields and the one space before them (words with
-    spaces). With `use_wanted`, lines whose word hash is not in the sorted `wanted` are
-    not parsed; unless `spaced` (a wanted word holds a space, tab or `\r`), a line whose
-    first field is not wanted is skipped without counting its fields. `out` needs a row
-    per line. For each line k, `lines[k]` receives (line start, word end, line end with
-    trailing spaces and `\r` trimmed, status, row in `out` (-1: none, -2: not wanted),
-    fields found).
+    spaces). With `use_wanted`, lines whose word hash is not in `wanted` (a
+    `hash_table`) are not parsed; unless `spaced` (a wanted word holds a space, tab or
+    `\r`), a line whose first field is not wanted is skipped without counting its fields.
+    `out` needs a row per line. For each line k, `lines[k]` receives (line start, word
+    end, line end with trailing spaces and `\r` trimmed, status, row in `out` (-1: none,
+    -2: not wanted), fields found).
 
     Values off the fast path are written as 0 and listed in `slow` as
     (row, column, byte start, byte end) for Python's `float()`.

@@ -47,7 +47,7 @@ class _Reader:
     def __init__(self, name, report, dim, *, wanted, limit, errors, capacity):
         self.name, self.report, self.dim = name, report, dim
         self.wanted = wanted
-        self.hashes = _hashes(wanted or ())
+        self.hashes = _wanted_table(wanted or ())
         # Only a wanted word holding a field separator can hide behind an unwanted first field.
         self.spaced = any(" " in w or "\t" in w or "\r" in w for w in wanted or ())
         self.limit, self.errors = limit, errors
@@ -140,17 +140,17 @@ class _Reader:
         return more
 
 
-def _hashes(words: Iterable[str]) -> np.ndarray:
-    """The sorted distinct hashes `parse_block` computes, of the UTF-8 bytes of `words`
-    (words holding a newline cannot be on a line, so they are left out)."""
+def _wanted_table(words: Iterable[str]) -> np.ndarray:
+    """The `parse.hash_table` of the hashes `parse_block` computes of the UTF-8 bytes
+    of `words` (words holding a newline cannot be on a line, so they are left out)."""
     words = [w for w in words if "\n" not in w]
     if not words:
-        return np.empty(0, dtype=np.uint64)
+        return parse.hash_table(np.empty(0, dtype=np.uint64))
     data = np.frombuffer("\n".join(words).encode("utf-8", "surrogateescape"), np.uint8)
     ends = np.flatnonzero(data == 10)
     starts = np.concatenate([[0], ends + 1])
     ends = np.concatenate([ends, [len(data)]])
-    return np.unique(parse.hash_spans(data, starts, ends))
+    return parse.hash_table(parse.hash_spans(data, starts, ends))
 
 
 def read_text(
