@@ -45,19 +45,7 @@ def merge_top_k(scores, offset, k, indices, values, filled):
             if not beaten:
                 continue
         for j in range(row.shape[0]):
-            v = row[j]
-            if count == k and not v > vals[k - 1]:
-                continue
-            p = count if count < k else k - 1
-            while p > 0 and vals[p - 1] < v:
-                if p < k:
-                    vals[p] = vals[p - 1]
-                    idx[p] = idx[p - 1]
-                p -= 1
-            vals[p] = v
-            idx[p] = offset + j
-            if count < k:
-                count += 1
+            count = _offer(vals, idx, count, k, row[j], offset + j)
         filled[r] = count
 
 
@@ -106,19 +94,25 @@ def merge_analogies(shared, offset, abc, rows, scale, cosmul, k, indices, values
                 v = _cosmul(sa[j], sb[j], sc[j], one, half, eps)
             else:
                 v = (sb[j] + sc[j] - sa[j]) * s
-            if count == k and not v > vals[k - 1]:
-                continue
-            p = count if count < k else k - 1
-            while p > 0 and vals[p - 1] < v:
-                if p < k:
-                    vals[p] = vals[p - 1]
-                    idx[p] = idx[p - 1]
-                p -= 1
-            vals[p] = v
-            idx[p] = offset + j
-            if count < k:
-                count += 1
+            count = _offer(vals, idx, count, k, v, offset + j)
         filled[r] = count
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _offer(vals, idx, count, k, v, column):
+    """Offers the score `v` of `column` to a best-first buffer holding `count` of its
+    `k` (ties: the earlier offer stays first); returns the new count."""
+    if count == k and not v > vals[k - 1]:
+        return count
+    p = count if count < k else k - 1
+    while p > 0 and vals[p - 1] < v:
+        if p < k:
+            vals[p] = vals[p - 1]
+            idx[p] = idx[p - 1]
+        p -= 1
+    vals[p] = v
+    idx[p] = column
+    return count + 1 if count < k else count
 
 
 @njit(cache=True, nogil=True, inline="always")
