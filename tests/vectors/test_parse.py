@@ -20,6 +20,7 @@ DECIMAL = st.from_regex(
 
 def parse_one(text: str, dim: int = 1):
     block = text.encode()
+    block += b"" if block.endswith(b"\n") else b"\n"  # as the readers hand blocks over
     buf = np.frombuffer(block, dtype=np.uint8)
     lines = np.empty((block.count(b"\n") + 1, 6), dtype=np.int64)
     out = np.full((len(lines), dim), np.nan, dtype=np.float32)

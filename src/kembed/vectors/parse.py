@@ -39,8 +39,9 @@ def _is_digit(b):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _number(buf, k, size):
-    """Reads the field starting at `k` (up to a space, tab, `\r`, `\n` or the end).
+def _number(buf, k):
+    """Reads the field starting at `k` (up to a space, tab, `\r` or `\n`; the block ends
+    in one, so no loop here needs to check for the end).
 
     Returns:
         (value, True if exact on the fast path, end of the field).
@@ -52,18 +53,18 @@ def _number(buf, k, size):
     mantissa = 0
     exp10 = 0
     start = k
-    while k < size:
+    while True:
         d = np.int64(buf[k]) - 48
         if d < 0 or d > 9:
             break
         mantissa = mantissa * 10 + d
         k += 1
     digits = k - start
-    if k < size and buf[k] == 46:
+    if buf[k] == 46:
         k += 1
         frac = k
         # The loop above again: a shared helper returning a tuple made the kernel 2x slower.
-        while k < size:
+        while True:
             d = np.int64(buf[k]) - 48
             if d < 0 or d > 9:
                 break
@@ -74,24 +75,24 @@ def _number(buf, k, size):
     # Leading zeros count as digits here: more than 18 (which could overflow int64) only
     # sends a value to Python.
     fast = digits > 0 and digits <= 18
-    if k < size and (buf[k] == 101 or buf[k] == 69):
+    if buf[k] == 101 or buf[k] == 69:
         k += 1
         eneg = False
-        if k < size and (buf[k] == 45 or buf[k] == 43):
+        if buf[k] == 45 or buf[k] == 43:
             eneg = buf[k] == 45
             k += 1
         e = 0
         edigits = 0
-        while k < size and _is_digit(buf[k]):
+        while _is_digit(buf[k]):
             if e < 10000:
                 e = e * 10 + (buf[k] - 48)
             edigits += 1
             k += 1
         fast = fast and edigits > 0
         exp10 += -e if eneg else e
-    if k < size and not (_is_space(buf[k]) or buf[k] == 10):
+    if not (_is_space(buf[k]) or buf[k] == 10):
         fast = False
-        while k < size and not (_is_space(buf[k]) or buf[k] == 10):
+        while not (_is_space(buf[k]) or buf[k] == 10):
             k += 1
     if not fast:
         return 0.0, False, k
@@ -203,7 +204,7 @@ def count_lines(buf):
 
 
 @njit(cache=True, nogil=True)
-def _fields(buf, k, size, row, out, slow, n_slow):
+def _fields(buf, k, row, out, slow, n_slow):
     """Parses the numbers from `k` to the end of the line into `out[row]` (the first
     `out.shape[1]` of them).
 
@@ -214,12 +215,12 @@ def _fields(buf, k, size, row, out, slow, n_slow):
     col = 0
     last = k
     while True:
-        while k < size and _is_space(buf[k]):
+        while _is_space(buf[k]):
             k += 1
-        if k >= size or buf[k] == 10:
+        if buf[k] == 10:
             break
         s = k
-        value, fast, k = _number(buf, k, size)
+        value, fast, k = _number(buf, k)
         last = k
         if col < dim:
             out[row, col] = value
@@ -240,9 +241,10 @@ def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
 
     The word is the first field; when a line holds more than `dim + 1` fields, it is
     everything before the last `dim` fields and the one space before them (words with
-    spaces). With `use_wanted`, lines whose word hash is not in `wanted` (a
-    `hash_table`) are not parsed; unless `spaced` (a wanted word holds a space, tab or
-    `\r`), a line whose first field is not wanted is skipped without counting its fields.
+    spaces). The block must end in a newline (its loops look for no other end). With
+    `use_wanted`, lines whose word hash is not in `wanted` (a `hash_table`) are not
+    parsed; unless `spaced` (a wanted word holds a space, tab or `\r`), a line whose
+    first field is not wanted is skipped without counting its fields.
     `out` needs a row per line. For each line k, `lines[k]` receives (line start, word
     end, line end with trailing spaces and `\r` trimmed, status, row in `out` (-1: none,
     -2: not wanted), fields found).
@@ -259,9 +261,11 @@ def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
     rows = 0
     n_slow = 0
     pos = 0
+    if size and buf[size - 1] != 10:  # the loops stop at the last newline, never past
+        raise ValueError("parse_block needs a block that ends in a newline")
     while pos < size:
         w = pos
-        while w < size and buf[w] != 32 and buf[w] != 10:
+        while buf[w] != 32 and buf[w] != 10:
             w += 1
         lines[n, 0] = pos
         lines[n, 1] = w
@@ -278,7 +282,7 @@ def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
                 n += 1
                 pos = end + 1
                 continue
-        found, end, nxt, n_slow2 = _fields(buf, w, size, rows, out, slow, n_slow)
+        found, end, nxt, n_slow2 = _fields(buf, w, rows, out, slow, n_slow)
         lines[n, 2] = end if found else w
         lines[n, 5] = found
         nxt += 1
@@ -309,7 +313,7 @@ def parse_block(buf, wanted, use_wanted, spaced, out, lines, slow):
             elif use_wanted and not _wanted(_hash(buf, pos, q - 1), wanted):
                 lines[n, 4] = -2
             else:
-                found, end, _, n_slow = _fields(buf, q, size, rows, out, slow, n_slow)
+                found, end, _, n_slow = _fields(buf, q, rows, out, slow, n_slow)
                 lines[n, 4] = rows
                 rows += 1
         n += 1

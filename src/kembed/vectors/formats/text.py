@@ -70,6 +70,8 @@ class _Reader:
         block, cap, first_row = item
         if cap is None:
             cap = _lines_in(block)
+        if len(block) and block[-1] != 10:  # the file's last line: the kernel needs a `\n`
+            block = bytes(block) + b"\n"
         buf = np.frombuffer(block, dtype=np.uint8)
         lines = np.empty((cap, 6), dtype=np.int64)
         if first_row is None:
