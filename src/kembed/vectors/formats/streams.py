@@ -1,7 +1,7 @@
 """Opening a vector source as a stream of bytes: plain, `.gz`, `.bz2`, `.xz`, or one member
 of a `.zip`, told apart by their first bytes (magic numbers), not by their names.
 
-`open_bytes` and `mapped_blocks` are the only places kembed opens a vector file for
+`open_bytes` and `MappedFile` are the only places kembed opens a vector file for
 reading. No parsing here.
 """
 
@@ -105,21 +105,38 @@ def blocks(
         yield rest
 
 
-def mapped_blocks(path: str | os.PathLike[str], *, size: int = BLOCK) -> list[np.ndarray]:
-    """A plain, non-empty file's blocks of whole lines (each ending in `\\n`, but maybe
-    the file's last), as read-only uint8 views of one memory map: nothing is copied, and
-    the pages are read as the kernels touch them. The map closes with its last view."""
-    with open(path, "rb") as f:
-        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    data = np.frombuffer(mapped, dtype=np.uint8)
-    out, start, end = [], 0, len(data)
-    while start < end:
-        stop = min(start + size, end)
-        if stop < end:
-            cut = mapped.rfind(b"\n", start, stop)
-            if cut < 0:  # a line longer than a block: up to its end
-                cut = mapped.find(b"\n", stop)
-            stop = end if cut < 0 else cut + 1
-        out.append(data[start:stop])
-        start = stop
-    return out
+class MappedFile:
+    """A plain, non-empty file as blocks of whole lines (each ending in `\\n`, but maybe
+    the file's last): read-only uint8 views of one memory map, so nothing is copied and
+    pages are read as the kernels touch them. `release(block)` hands a block's pages back
+    (they stay in the page cache), so the process holds only the blocks in work. The map
+    closes with its last view."""
+
+    def __init__(self, path: str | os.PathLike[str], *, size: int = BLOCK):
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        data = np.frombuffer(self._map, dtype=np.uint8)
+        self._base = data.ctypes.data
+        self.blocks, start, end = [], 0, len(data)
+        while start < end:
+            stop = min(start + size, end)
+            if stop < end:
+                cut = self._map.rfind(b"\n", start, stop)
+                if cut < 0:  # a line longer than a block: up to its end
+                    cut = self._map.find(b"\n", stop)
+                stop = end if cut < 0 else cut + 1
+            self.blocks.append(data[start:stop])
+            start = stop
+
+    def release(self, block: np.ndarray) -> None:
+        """Drops the whole pages of `block` (a view of this map) from the process."""
+        if not isinstance(block, np.ndarray) or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        start = block.ctypes.data - self._base
+        end = start + len(block)
+        if start < 0 or end > len(self._map):
+            return  # not a view of this map (the copied last line)
+        first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+        last = end // mmap.PAGESIZE * mmap.PAGESIZE
+        if last > first:
+            self._map.madvise(mmap.MADV_DONTNEED, first, last - first)

@@ -194,8 +194,10 @@ def read_text(
     size = streams.plain_size(path, member)
     with contextlib.ExitStack() as stack:
         advance = stack.enter_context(progress_bar(size, name, enabled=progress))
+        mapped = None
         if size:  # a plain file: views of a memory map, read as the kernels touch them
-            it = iter(streams.mapped_blocks(path))
+            mapped = streams.MappedFile(path)
+            it = iter(mapped.blocks)
         else:
             stream = stack.enter_context(streams.open_bytes(path, member=member))
             it, advance = streams.blocks(stream, advance=advance), None
@@ -228,7 +230,10 @@ def read_text(
             # A full load counts the lines of each block first, so that the kernels write
             # each block's rows straight into the final matrix (no copy, no growing).
             rest = list(it)
-            caps = [_lines_in(b) for b in [block, *rest]]
+            caps = []
+            for b in [block, *rest]:
+                caps.append(_lines_in(b))
+                mapped.release(b)
             it, capacity = iter(rest), sum(caps)
         else:
             capacity = counts[0] if counts else _estimate(path, head)
@@ -240,7 +245,10 @@ def read_text(
         reader.first_line = reader_first
         items = _items(block, it, caps, advance)
         for parsed in in_order(reader.parse, items, workers=WORKERS):
-            if not reader.feed(parsed):
+            more = reader.feed(parsed)
+            if mapped:
+                mapped.release(parsed[0])
+            if not more:
                 break
     if counts is not None and limit is None and report.lines_read != counts[0]:
         if errors == "raise":
