@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -114,6 +115,30 @@ def test_files_with_one_suffix_are_labelled_by_name(tmp_path):
     (tmp_path / "spam.txt").write_text("buy now\n", encoding="utf-8")
     (tmp_path / "ham.txt").write_text("hello\n", encoding="utf-8")
     assert read_dataset(tmp_path).labels == ["ham", "spam"]
+
+
+def test_documentation_beside_class_files_is_no_class(tmp_path):
+    (tmp_path / "spam.txt").write_text("buy now\n", encoding="utf-8")
+    (tmp_path / "ham.txt").write_text("hello\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# About\nspam and ham\n", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("CC0\n", encoding="utf-8")
+    data = read_dataset(tmp_path)
+    assert data.labels == ["ham", "spam"]
+    assert [(Path(where).name, why[:15]) for where, why in data.skipped] == [
+        ("LICENSE", "a documentation"),
+        ("README.md", "a documentation"),
+    ]
+    assert "skipped 2" in str(data)
+    # Named explicitly, a file is read as a class, whatever its name.
+    named = read_dataset([tmp_path / "spam.txt", tmp_path / "README.md"])
+    assert len(set(named.labels)) == 2 and not named.skipped
+
+
+@pytest.mark.slow
+def test_the_mr_folder_with_its_source_notes():
+    mr = read_dataset(shared_data("mr"), encoding="latin-1")
+    assert len(mr) == 10_662 and set(mr.labels) == {"pos", "neg"}
+    assert [Path(where).name for where, _ in mr.skipped] == ["SOURCE.md"]
 
 
 def test_missing_path_and_bad_errors_option(tmp_path):

@@ -64,7 +64,9 @@ def read_dataset(
 
     - a `.csv` / `.tsv` file: `read_csv`;
     - a folder holding folders: `read_folders` (one folder per class);
-    - several files, or a folder holding files: `read_line_files` (one file per class).
+    - several files, or a folder holding files: `read_line_files` (one file per class);
+      in a folder, documentation files (README, LICENSE, SOURCE, `.md`, `.rst`) are no
+      class: they are left out and listed in `skipped`.
 
     Example:
 
@@ -103,12 +105,28 @@ def read_dataset(
             encoding=encoding,
             errors=errors,
         )
+    notes = []
     if len(paths) == 1 and paths[0].is_dir():
         children = sorted(p for p in paths[0].iterdir() if not p.name.startswith("."))
         if any(p.is_dir() for p in children):
             return read_folders(paths[0], encoding=encoding, errors=errors)
-        paths = [p for p in children if p.is_file()]
-    return read_line_files(paths, encoding=encoding, errors=errors)
+        paths = [p for p in children if p.is_file() and not _is_documentation(p)]
+        notes = [
+            (str(p), "a documentation file, not a class (pass the files to read it as one)")
+            for p in children
+            if p.is_file() and _is_documentation(p)
+        ]
+    dataset = read_line_files(paths, encoding=encoding, errors=errors)
+    dataset.skipped[:0] = notes
+    return dataset
+
+
+_DOCUMENTATION = ("readme", "license", "licence", "source", "changelog", "notice")
+
+
+def _is_documentation(path: Path) -> bool:
+    """Whether a file beside one-file-per-class data documents it (README, SOURCE.md, ...)."""
+    return path.suffix.lower() in (".md", ".rst") or path.stem.lower() in _DOCUMENTATION
 
 
 def read_csv(
