@@ -186,6 +186,21 @@ def test_a_vocab_load_is_the_full_load_filtered(tmp_path, words, dim, picks, crl
     assert report.skipped.get("not in vocab", 0) == len(words) - len(keep)
 
 
+def test_a_file_that_cannot_be_mapped_is_streamed(tmp_path, monkeypatch):
+    from kembed.vectors.formats import streams
+
+    path = write(tmp_path, b"a 1 2\nb 3 4")
+    mapped = read_text(path)
+
+    def refuse(path):
+        raise OSError("mmap: no such device")
+
+    monkeypatch.setattr(streams, "MappedFile", refuse)
+    streamed = read_text(path)
+    assert streamed[0] == mapped[0] == ["a", "b"]
+    np.testing.assert_array_equal(streamed[1], mapped[1])
+
+
 def test_many_blocks(tmp_path, monkeypatch):
     from kembed.vectors.formats import streams
 

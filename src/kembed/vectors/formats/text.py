@@ -197,7 +197,9 @@ def read_text(
         advance = stack.enter_context(progress_bar(size, name, enabled=progress))
         mapped = None
         if size:  # a plain file: views of a memory map, read as the kernels touch them
-            mapped = streams.MappedFile(path)
+            with contextlib.suppress(OSError, ValueError):  # a file that cannot be mapped
+                mapped = streams.MappedFile(path)
+        if mapped:
             it = iter(mapped.blocks)
         else:
             stream = stack.enter_context(streams.open_bytes(path, member=member))
@@ -227,7 +229,7 @@ def read_text(
         if not dim:
             raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
         caps = None
-        if size and vocab is None and limit is None:
+        if mapped and vocab is None and limit is None:
             # A full load counts the lines of each block first, so that the kernels write
             # each block's rows straight into the final matrix (no copy, no growing).
             rest = list(it)
