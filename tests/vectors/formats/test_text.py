@@ -201,16 +201,26 @@ def test_a_file_that_cannot_be_mapped_is_streamed(tmp_path, monkeypatch):
     np.testing.assert_array_equal(streamed[1], mapped[1])
 
 
-def test_many_blocks(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kind", ["plain", "gz"])  # memory-mapped views, streamed copies
+def test_many_blocks(tmp_path, monkeypatch, kind):
+    import gzip
+
     from kembed.vectors.formats import streams
 
     monkeypatch.setattr(streams, "BLOCK", 64)
-    lines = [f"w{i} {i} {-i}.5\n".encode() for i in range(500)]
-    words, matrix, _index, _ = read_text(write(tmp_path, b"".join(lines)))
-    assert words == [f"w{i}" for i in range(500)]
+    pack = gzip.compress if kind == "gz" else bytes
+    names = [f"w{i}" for i in range(500)]
+    names[7] = "w7" + "_" * 100  # a line longer than a block
+    lines = [f"{w} {i} {-i}.5\n".encode() for i, w in enumerate(names)]
+    path = write(tmp_path, pack(b"".join(lines)), name=f"v.{kind}")
+    words, matrix, _index, _ = read_text(path)
+    assert words == names
     np.testing.assert_array_equal(matrix[:, 0], np.arange(500))
+    assert read_text(path, vocab={"w3", "w499", names[7]})[0] == ["w3", names[7], "w499"]
+    assert read_text(path, limit=9)[0] == names[:9]
+    bad = write(tmp_path, pack(b"".join(lines[:300] + [b"bad 1\n"] + lines[300:])))
     with pytest.raises(VectorFormatError, match="line 301"):
-        read_text(write(tmp_path, b"".join(lines[:300] + [b"bad 1\n"] + lines[300:])))
+        read_text(bad)
 
 
 @pytest.mark.slow
