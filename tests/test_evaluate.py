@@ -19,7 +19,7 @@ from kembed.evaluate import (
     read_analogies,
     read_word_pairs,
 )
-from kembed.vectors import store
+from kembed.vectors import search
 from tests.conftest import shared_data
 
 SIMILARITY_SETS = [
@@ -146,16 +146,16 @@ def test_word_pairs_equal_gensim_on_real_glove(glove_both, name):
 
 
 @pytest.fixture(params=["shared", "direct"])
-def search(request, monkeypatch):
+def analogy_search(request, monkeypatch):
     """Both analogy searches: word scores shared by the questions (what a whole
     evaluation set takes) and one product per question (what few questions take)."""
-    monkeypatch.setattr(store, "_SHARED_WORDS", 0 if request.param == "shared" else 10**9)
+    monkeypatch.setattr(search, "_SHARED_WORDS", 0 if request.param == "shared" else 10**9)
     return request.param
 
 
 @pytest.mark.oracle
 @pytest.mark.slow
-def test_analogies_equal_gensim_on_real_glove(glove_both, search):
+def test_analogies_equal_gensim_on_real_glove(glove_both, analogy_search):
     """3CosAdd, section by section, with restrict_vocab=30000 on all 400,000 vectors
     (gensim takes about a minute for the default 300,000; that figure is checked below)."""
     ours, theirs = glove_both
@@ -170,7 +170,7 @@ def test_analogies_equal_gensim_on_real_glove(glove_both, search):
 @pytest.mark.oracle
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_3cosmul_equals_gensims_most_similar_cosmul(glove_both, search):
+def test_3cosmul_equals_gensims_most_similar_cosmul(glove_both, analogy_search):
     """gensim's `evaluate_word_analogies` always uses 3CosAdd (its `similarity_function`
     is not used in 4.4), so 3CosMul is checked question by question against
     `most_similar_cosmul` with the evaluation's rule, on vectors of the 30,000 most

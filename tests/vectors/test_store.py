@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kembed.vectors import Neighbor, Vectors, store
+from kembed.vectors import Neighbor, Vectors, search
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_analogy_search_equals_a_stable_sort(ternary, method, shared, monkeypatc
     lower row, query words never win, a query word beyond `restrict_vocab` is no harm.
     (3CosAdd by one product per question normalises its query first, so its ties fall
     by rounding: the next test compares it on vectors without ties.)"""
-    monkeypatch.setattr(store, "_SHARED_WORDS", shared)
+    monkeypatch.setattr(search, "_SHARED_WORDS", shared)
     rng = np.random.default_rng(1)
     words = rng.choice(len(ternary), 600, replace=False)  # tiles of 873 rows, two threads
     ia, ib, ic = (words[rng.integers(0, 600, 1500)] for _ in range(3))
@@ -126,7 +126,7 @@ def test_analogy_batch_scores_do_not_depend_on_the_search(monkeypatch):
     for method in ("3cosadd", "3cosmul"):
         found = []
         for shared in (0, 10**9):
-            monkeypatch.setattr(store, "_SHARED_WORDS", shared)
+            monkeypatch.setattr(search, "_SHARED_WORDS", shared)
             found.append(vectors.analogy_batch(*abc, method=method, topn=5))
         np.testing.assert_array_equal(found[0][0], found[1][0])
         np.testing.assert_allclose(found[0][1], found[1][1], rtol=1e-5)

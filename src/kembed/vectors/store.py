@@ -14,9 +14,7 @@ import numpy as np
 
 from kembed.vectors.report import LoadReport
 
-_QUERY_BLOCK = 1024  # queries a block; candidates go in tiles of 4,096
 _METHODS = ("3cosadd", "3cosmul")
-_SHARED_WORDS = 2  # questions per distinct word from which analogies share word scores
 
 
 class Neighbor(NamedTuple):
@@ -274,8 +272,10 @@ class Vectors:
         _check_topn(topn)
         ids = np.array([self.index(w) for w in words], dtype=np.int64)
         limit = self._limit(restrict_vocab)
+        from kembed.vectors import search
+
         queries = np.ascontiguousarray(self.unit[ids])
-        return self._search(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
+        return search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
                             len(ids), [ids], topn, limit)  # fmt: skip
 
     def analogy(
@@ -334,84 +334,9 @@ class Vectors:
         self, ia: np.ndarray, ib: np.ndarray, ic: np.ndarray, method: str, topn: int, limit: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """`analogy_batch` on row indices, searching the first `limit` rows."""
-        unit = self.unit
-        if method not in _METHODS:
-            raise ValueError(f"`method` must be one of {_METHODS}. Received: method={method!r}")
-        words, where = np.unique(np.concatenate([ia, ib, ic]), return_inverse=True)
-        if _SHARED_WORDS * len(words) <= len(ia):
-            rows = np.stack([ia, ib, ic])
-            return self._shared_analogies(words, where.reshape(3, -1), rows, method, topn, limit)
-        if method == "3cosadd":
-            query = (unit[ib] + unit[ic] - unit[ia]) / 3
-            query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-30)
+        from kembed.vectors import search
 
-            def scores(q, start, stop):
-                return query[q] @ unit[start:stop].T
-
-        else:
-            abc = np.stack([unit[ia], unit[ib], unit[ic]])  # (3, queries, dim)
-
-            def scores(q, start, stop):
-                sa, sb, sc = (abc[:, q] @ unit[start:stop].T + 1) / 2
-                return sb * sc / (sa + np.float32(1e-6))
-
-        return self._search(scores, len(ia), [ia, ib, ic], topn, limit)
-
-    def _shared_analogies(
-        self,
-        words: np.ndarray,
-        abc: np.ndarray,
-        rows: np.ndarray,
-        method: str,
-        topn: int,
-        limit: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`_analogy_rows` for questions that share their words (an evaluation set asks
-        20 k questions of 900 words): a tile's scores against the distinct `words` are
-        one small product, and a question's scores combine three of its rows, element by
-        element, instead of a product of their own. `abc` holds the questions' words as
-        rows of `words`, `rows` as rows of the table."""
-        from kembed.vectors.topk import merge_analogies, tiled_merge
-
-        unit = self.unit
-        shared = np.ascontiguousarray(unit[words])
-        # 3CosAdd's score is the cosine with the normalised mean of b, c and -a.
-        mean = (unit[rows[1]] + unit[rows[2]] - unit[rows[0]]) / 3
-        scale = 1 / (3 * np.maximum(np.linalg.norm(mean, axis=1), 1e-30)).astype(np.float32)
-        topn, cosmul = min(topn, limit), method == "3cosmul"
-        # A tile of scores (len(words) x tile, 2 MB) stays in the cache (timed best here).
-        tile = int(np.clip(2**19 // len(words), 64, 4096))
-
-        def merge(start, stop, indices, values, filled):
-            scores = shared @ unit[start:stop].T
-            merge_analogies(scores, start, abc, rows, scale, cosmul, topn, indices, values, filled)
-
-        return tiled_merge(merge, rows.shape[1], limit, topn, tile=tile, work=rows.size * limit)
-
-    def _search(self, scores, queries: int, excluded: list, topn: int, limit: int):
-        """The `topn` best of `scores(q, start, stop)` (queries `q`, a slice; candidate
-        rows `start:stop`) over the first `limit` rows, for `queries` queries in blocks;
-        the rows in `excluded` (one array per excluded word, one entry per query) never
-        win. Tiles of candidates keep the scores in the processor's cache."""
-        from kembed.vectors.topk import tiled_topn
-
-        topn = min(topn, limit)
-        indices = np.empty((queries, topn), dtype=np.int64)
-        values = np.empty((queries, topn), dtype=np.float32)
-
-        for s in range(0, queries, _QUERY_BLOCK):
-            q = slice(s, min(s + _QUERY_BLOCK, queries))
-            out = [e[q] for e in excluded]
-
-            def tile(start, stop, q=q, out=out):
-                found = scores(q, start, stop)
-                for e in out:
-                    inside = (e >= start) & (e < stop)
-                    found[np.flatnonzero(inside), e[inside] - start] = -np.inf
-                return found
-
-            indices[q], values[q] = tiled_topn(tile, q.stop - q.start, limit, topn)
-        return indices, values
+        return search.analogies(self.unit, ia, ib, ic, method, topn, limit)
 
     # --- subsets -------------------------------------------------------------------------
 
