@@ -110,11 +110,12 @@ def read_dataset(
         children = sorted(p for p in paths[0].iterdir() if not p.name.startswith("."))
         if any(p.is_dir() for p in children):
             return read_folders(paths[0], encoding=encoding, errors=errors)
-        paths = [p for p in children if p.is_file() and not _is_documentation(p)]
+        files = [p for p in children if p.is_file()]
+        paths = [p for p in files if not _is_documentation(p)]
         notes = [
             (str(p), "a documentation file, not a class (pass the files to read it as one)")
-            for p in children
-            if p.is_file() and _is_documentation(p)
+            for p in files
+            if p not in paths
         ]
     dataset = read_line_files(paths, encoding=encoding, errors=errors)
     dataset.skipped[:0] = notes

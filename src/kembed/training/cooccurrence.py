@@ -2,10 +2,10 @@
 each pair weighted 1/distance, sentences never crossed (as Stanford's `cooccur`).
 
 Pairs of frequent words, where `(i + 1) * (j + 1) <= max_product`, are added straight
-into a dense table (in float64); the others go to a buffer that, when full, is sorted, summed and
-kept as a run, spilled to a temporary folder once the runs outgrow the memory budget,
-and merged two by two at the end (streaming from and to memory-mapped files). numba
-kernels and numpy; no Keras.
+into a dense float64 table; the others go to a buffer that, when full, is sorted, summed
+and kept as a run, spilled to a temporary folder once the runs outgrow the memory
+budget, and merged two by two at the end (streaming from and to memory-mapped files).
+numba kernels and numpy; no Keras.
 """
 
 from __future__ import annotations

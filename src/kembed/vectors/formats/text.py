@@ -24,7 +24,6 @@ from kembed.vectors.formats._rows import Rows, decode_words, parse_header
 from kembed.vectors.report import LoadReport
 
 _BOM = b"\xef\xbb\xbf"
-_NO_WORDS = np.zeros(4, dtype=np.uint64)  # an empty `parse.hash_table`, built by hand
 _HEAD = 1 << 22  # bytes looked at for the BOM, the header and the dimension
 WORKERS = 2
 _REASONS = {parse.FEW_FIELDS: "too few fields", parse.EMPTY_WORD: "empty word"}
@@ -48,7 +47,8 @@ class _Reader:
     def __init__(self, name, report, dim, *, wanted, limit, errors, capacity):
         self.name, self.report, self.dim = name, report, dim
         self.wanted = wanted
-        self.hashes = _NO_WORDS if wanted is None else _wanted_table(wanted)
+        # Without `wanted` the kernel never reads the table (and no kernel builds one).
+        self.hashes = np.zeros(0, np.uint64) if wanted is None else _wanted_table(wanted)
         # Only a wanted word holding a field separator can hide behind an unwanted first field.
         self.spaced = any(" " in w or "\t" in w or "\r" in w for w in wanted or ())
         self.limit, self.errors = limit, errors
