@@ -1,4 +1,4 @@
-"""The Tokenizer's fast path: texts in batches of UTF-8 bytes, through the numba kernel.
+"""The Tokenizer's fast path: texts in batches of UTF-8 bytes, through the compiled kernel.
 
 Used when words are split by a single ASCII character and every filtered character is
 ASCII (the default settings and most real ones): such separators are single bytes that
@@ -20,7 +20,7 @@ from itertools import pairwise
 import numpy as np
 
 from kembed._threads import in_order
-from kembed.text.wordtable import Chunk, WordTable, chunks, encode_utf8, kernel_loaded
+from kembed.text.wordtable import Chunk, WordTable, chunks, encode_utf8
 
 # Threads that look words up at once (texts_to_sequences); the machines have 2+ cores.
 WORKERS = max(1, min(4, os.cpu_count() or 1))
@@ -34,33 +34,6 @@ def byte_separators(filters: str, split: str) -> np.ndarray | None:
     is_sep = np.zeros(256, dtype=np.bool_)
     is_sep[list((filters + split).encode("ascii"))] = True
     is_sep.flags.writeable = False
-    return is_sep
-
-
-# Below this many characters in a list of texts, the plain-Python path is faster than
-# loading the compiled kernel (see `fast_path_separators`).
-SMALL_INPUT = 4_000_000
-
-
-def fast_path_separators(
-    filters: str, split: str, texts: Iterable, *, force: bool
-) -> np.ndarray | None:
-    """The separator bytes if the fast path should handle `texts`, else `None`.
-
-    The fast path needs words split by ASCII bytes. Its first use in a process loads the
-    compiled kernel (about 0.3 s and 60 MiB), so unless `force`, a list of texts shorter
-    than `SMALL_INPUT` characters takes the plain-Python path until the kernel is loaded;
-    streams (of unknown size) take the fast path.
-    """
-    is_sep = byte_separators(filters, split)
-    if is_sep is None or force or kernel_loaded():
-        return is_sep
-    if isinstance(texts, (list, tuple)):
-        try:
-            if sum(map(len, texts)) < SMALL_INPUT:
-                return None
-        except TypeError:  # a non-text element: the Python path names it
-            return None
     return is_sep
 
 

@@ -2,7 +2,7 @@
 
 Keras 3 removed `keras.preprocessing.text.Tokenizer`. This class reproduces the public
 behaviour of keras-preprocessing 1.1.2 (its attributes, its ordering of ties, its treatment
-of `num_words` and `oov_token`, its JSON). The work is done by a numba kernel over UTF-8
+of `num_words` and `oov_token`, its JSON). The work is done by a compiled kernel over UTF-8
 bytes (`batch`, `wordtable`, `scan`) or, where that does not apply, by C-level builtins
 (`plain`). It differs from the legacy class only where the legacy class silently did the
 wrong thing with bad input, raising a clear error instead. No Keras here.
@@ -23,9 +23,9 @@ from kembed.text import plain
 from kembed.text.batch import (
     Lookup,
     WordIndex,
+    byte_separators,
     count_texts,
     encode_texts,
-    fast_path_separators,
     gc_paused,
 )
 from kembed.text.matrix import MODES, bag_of_words
@@ -76,7 +76,7 @@ class Tokenizer:
         index_docs: id -> number of documents holding it.
     """
 
-    # The numba fast path: None chooses by input size, True / False force it (the tests
+    # The compiled fast path: None takes it wherever it applies, False never (the tests
     # check both paths).
     _fast: bool | None = None
 
@@ -135,7 +135,7 @@ class Tokenizer:
         Raises:
             TypeError: if `texts` is a single str, or an element is not a text.
         """
-        is_sep = self._byte_separators(texts)
+        is_sep = self._byte_separators()
         if is_sep is None:
             counts, docs, n_docs = plain.count_texts(
                 plain.check_texts(texts), self._tokens_function()
@@ -224,7 +224,7 @@ class Tokenizer:
     def _encode(self, texts: Iterable[Text]) -> Iterator[list[list[int]]]:
         texts = plain.check_texts(texts)
         self._check_fitted()
-        is_sep = self._byte_separators(texts)
+        is_sep = self._byte_separators()
         if is_sep is None:
             oov = None if self.oov_token is None else self._oov_index()
             encode = plain.encoder(self.word_index, self.num_words, oov)
@@ -347,11 +347,11 @@ class Tokenizer:
             split=self.split,
         )
 
-    def _byte_separators(self, texts: Iterable[Text]) -> np.ndarray | None:
-        """The separator bytes if the numba fast path is used for `texts`, else `None`."""
+    def _byte_separators(self) -> np.ndarray | None:
+        """The separator bytes if the compiled fast path applies, else `None`."""
         if self.char_level or self.analyzer is not None or self._fast is False:
             return None
-        return fast_path_separators(self.filters, self.split, texts, force=bool(self._fast))
+        return byte_separators(self.filters, self.split)
 
     def _check_fitted(self) -> None:
         if not self.word_index and not self.document_count:

@@ -1,40 +1,26 @@
 """The word table of the Tokenizer's fast path: distinct words as UTF-8 bytes in a
-growing hash table, filled from batches of texts by the numba kernel (`kembed.text.scan`).
+growing hash table, filled from batches of texts by the compiled kernel
+(`kembed.text._scan`).
 
 Texts are lower-cased with `str.lower` (as the legacy Tokenizer did), encoded to UTF-8 and
 joined into one buffer per batch of 4,096; the kernel splits, interns and counts in one
-pass. numba is imported on the first scan only. No Keras here.
+pass. No Keras here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice, repeat
+from itertools import islice, pairwise, repeat
 from operator import methodcaller
 
 import numpy as np
 
+from kembed.text import _scan
 from kembed.text.words import element_error
 
 BATCH_TEXTS = 4096
 _ENCODING = ("utf-8", "surrogatepass")
 encode_utf8 = methodcaller("encode", *_ENCODING)
-
-
-# The layout of a hash-table row (see kembed.text.scan, imported only when first used).
-ID, HASH, START, LENGTH = 0, 1, 2, 3
-_kernel = {}
-
-
-def kernel_loaded() -> bool:
-    """Whether the numba kernel has run in this process (its first call loads it)."""
-    return "loaded" in _kernel
-
-
-def _scan():
-    from kembed.text import scan
-
-    return scan
 
 
 class Chunk:
@@ -92,12 +78,18 @@ def chunks(texts: Iterable, lower: bool) -> Iterator[Chunk]:
 
 class WordTable:
     """The distinct words seen so far, as byte strings in a growing hash table, with
-    their token and document counts when `counting`."""
+    their token and document counts when `counting`.
+
+    Word `w` (ids in order of first appearance) is `arena[offsets[w]:offsets[w + 1]]`;
+    `slots` is the open-addressing index over them (see `kembed.text._scan`).
+    """
 
     def __init__(self, *, counting: bool, capacity: int = 1 << 12) -> None:
         capacity = 1 << max(0, capacity - 1).bit_length()  # the table size is a power of 2
         self.counting = counting
-        self.table = np.zeros((2 * capacity, 4), dtype=np.int64)
+        self.slots = np.zeros(2 * capacity, dtype=np.int32)
+        self.hashes = np.zeros(capacity, dtype=np.uint64)
+        self.offsets = np.zeros(capacity + 1, dtype=np.int64)
         self.arena = np.empty(8 * capacity, dtype=np.uint8)
         # Per word: tokens, documents, last document seen.
         self.stats = np.zeros((capacity if counting else 0, 3), dtype=np.int64)
@@ -138,16 +130,19 @@ class WordTable:
             ids = seg_tok = np.empty(0, dtype=np.int64)
         state[2] = 0
         first = 0
+        separators = is_sep.view(np.uint8)
         while first < len(starts):
-            first = _scan().scan_segments(
+            first = _scan.scan_segments(
                 buf,
                 starts,
                 ends,
-                is_text,
+                is_text.view(np.uint8),
                 seg_doc,
                 first,
-                is_sep,
-                self.table,
+                separators,
+                self.slots,
+                self.hashes,
+                self.offsets,
                 self.arena,
                 state,
                 ids,
@@ -158,34 +153,37 @@ class WordTable:
             if first < len(starts):
                 size = int(ends[first] - starts[first])
                 self._grow((size + 1) // 2 if is_text[first] else 1, size)
-        _kernel["loaded"] = True
         if record:
             return ids[: state[2]], seg_tok[doc_segments]
         return None
 
     def _grow(self, words: int, size: int) -> None:
         n_words, used = int(self.state[0]), int(self.state[1])
-        capacity = self.table.shape[0] // 2
+        capacity = self.hashes.shape[0]
         if n_words + words > capacity:
             while n_words + words > capacity:
                 capacity *= 2
-            table = np.zeros((2 * capacity, 4), dtype=np.int64)
-            _scan().rehash(self.table, table)
-            self.table = table
+            self.hashes = _grown(self.hashes, capacity, n_words)
+            self.offsets = _grown(self.offsets, capacity + 1, n_words + 1)
+            self.slots = np.zeros(2 * capacity, dtype=np.int32)
+            _scan.rebuild(self.slots, self.hashes, n_words)
             if self.counting:
                 stats = np.zeros((capacity, 3), dtype=np.int64)
                 stats[:, 2] = -1
                 stats[:n_words] = self.stats[:n_words]
                 self.stats = stats
         if used + size > self.arena.shape[0]:
-            arena = np.empty(max(2 * self.arena.shape[0], used + size), dtype=np.uint8)
-            arena[:used] = self.arena[:used]
-            self.arena = arena
+            self.arena = _grown(self.arena, max(2 * self.arena.shape[0], used + size), used)
 
     def words(self, start: int, stop: int) -> list[str]:
         """The words with ids `start .. stop - 1`, as str."""
-        rows = self.table[(self.table[:, ID] > start) & (self.table[:, ID] <= stop)]
-        rows = rows[np.argsort(rows[:, ID])]
         data = self.arena[: self.state[1]].tobytes()
-        spans = zip(rows[:, START].tolist(), rows[:, LENGTH].tolist(), strict=True)
-        return [data[a : a + n].decode(*_ENCODING) for a, n in spans]
+        bounds = self.offsets[start : stop + 1].tolist()
+        return [data[a:b].decode(*_ENCODING) for a, b in pairwise(bounds)]
+
+
+def _grown(array: np.ndarray, size: int, keep: int) -> np.ndarray:
+    """A zeroed array of `size` entries starting with `array[:keep]`."""
+    grown = np.zeros(size, dtype=array.dtype)
+    grown[:keep] = array[:keep]
+    return grown
