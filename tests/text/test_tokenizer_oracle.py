@@ -1,6 +1,6 @@
 """The Tokenizer against the oracle, keras-preprocessing 1.1.2, on real and generated text.
 
-Both kembed paths (numba bytes, plain Python) must give the legacy class's output exactly:
+Both kembed paths (compiled, over bytes; plain Python) must give the legacy class's output exactly:
 counts and their order, ids with their tie order, `num_words` / `oov_token` handling,
 sequences back to texts, the four matrix modes and the JSON.
 """
@@ -144,6 +144,41 @@ def test_oov_token_that_is_also_a_word(legacy_text):
     assert_same_state(legacy, ours)
     assert 1 not in ours.index_word
     assert_same_output(legacy, ours, texts + ["bird cat"])
+
+
+COUNTED = ("word_counts", "word_docs", "index_docs", "index_word")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    settings_=SETTINGS,
+    texts=st.lists(DOCUMENT, min_size=1, max_size=8),
+    others=st.lists(DOCUMENT, max_size=4),
+    sequences=st.lists(st.lists(st.integers(0, 9), max_size=5), max_size=3),
+)
+def test_counts_unread_until_needed(legacy_text, settings_, texts, others, sequences):
+    # A fast-path fit keeps its counts as arrays; the dicts are built when first read,
+    # and every later step (another fit, fit_on_sequences, tfidf, JSON) sees them.
+    legacy, ours = fit_both(legacy_text, settings_, texts)
+    if not settings_["char_level"] and ours._counts is not None:
+        assert not set(COUNTED) & set(vars(ours))
+        expected = legacy.texts_to_sequences(texts + others)
+        assert ours.texts_to_sequences(texts + others) == expected
+        assert not set(COUNTED) & set(vars(ours))  # converting builds none of them
+    for tokenizer in (legacy, ours):
+        tokenizer.fit_on_sequences(sequences)
+        tokenizer.fit_on_texts(others)
+    assert_same_state(legacy, ours)
+    assert_same_output(legacy, ours, texts + others)
+
+
+def test_fit_on_sequences_then_texts_keeps_their_documents(legacy_text):
+    legacy, ours = legacy_text.Tokenizer(), Tokenizer()
+    for tokenizer in (legacy, ours):
+        tokenizer.fit_on_sequences([[7, 8], [8]])
+        tokenizer.fit_on_texts(["a b", "b"])
+    assert_same_state(legacy, ours)
+    assert ours.index_docs[8] == 2
 
 
 def test_json_matches_field_for_field(legacy_text):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -22,8 +23,10 @@ import numpy as np
 from kembed._threads import in_order
 from kembed.text.wordtable import Chunk, WordTable, chunks, encode_utf8
 
-# Threads that look words up at once (texts_to_sequences); the machines have 2+ cores.
-WORKERS = max(1, min(4, os.cpu_count() or 1))
+# One thread looks words up (texts_to_sequences) while the caller's thread lower-cases and
+# encodes the next batch and builds the lists of the last: that Python work is the slower
+# half, so a second lookup thread gained nothing and held 18 MiB more on 100 MB of text.
+WORKERS = 1
 
 
 @functools.lru_cache(maxsize=32)
@@ -176,9 +179,11 @@ class Lookup:
         """An object array of the Python ints `0 .. max id`, reusing `word_index`'s own."""
         top = max(int(self.to_index.max(initial=0)), oov or 0) + 1
         if self._ints.shape[0] < top:
-            ints = np.arange(top).astype(object)
-            values = [i for i in self.word_index.values() if i >= 0]
+            ints = np.empty(top, dtype=object)  # None everywhere: no int made and dropped
+            values = [i for i in self.word_index.values() if 0 <= i < top]
             ints[np.array(values, dtype=np.int64)] = values
+            for i in np.flatnonzero(np.equal(ints, None)).tolist():  # ids of no word
+                ints[i] = i
             self._ints = ints
         return self._ints
 
@@ -194,3 +199,65 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a first fit on the fast path counted, kept as arrays: the Tokenizer builds its
+    `word_counts`, `word_docs`, `index_docs` and `index_word` dicts from it when they are
+    first read (see `CountedDict`), so a fit followed by `texts_to_sequences` never holds
+    them (about 40 MiB for 300,000 words).
+
+    Attributes:
+        words: The words in order of first appearance.
+        counts: Their token counts; `docs` their document counts.
+        order: The ranking: `words[order[k]]` has the id `first + k`.
+        first: The id of the most frequent word (2 with an `oov_token`, which has 1).
+        oov_token: The `oov_token`, or `None`.
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    docs: np.ndarray
+    order: np.ndarray
+    first: int
+    oov_token: str | None
+
+    def build(self, name: str) -> dict:
+        """The Tokenizer attribute `name`, as the legacy class would hold it."""
+        if name == "word_counts":
+            return dict(zip(self.words, self.counts.tolist(), strict=True))
+        if name == "word_docs":
+            return defaultdict(int, zip(self.words, self.docs.tolist(), strict=True))
+        if name == "index_docs":  # in word_docs' order, as the legacy class filled it
+            ids = np.empty(len(self.words), dtype=np.int64)
+            ids[self.order] = np.arange(len(self.words)) + self.first
+            return defaultdict(int, zip(ids.tolist(), self.docs.tolist(), strict=True))
+        vocabulary = [] if self.oov_token is None else [self.oov_token]
+        vocabulary.extend(map(self.words.__getitem__, self.order.tolist()))
+        # The inverse of word_index as it was built (an oov_token that is also a word
+        # keeps only its word's id there).
+        word_index = dict(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
+        return {i: word for word, i in word_index.items()}
+
+
+class CountedDict:
+    """A Tokenizer dict attribute that a fast-path fit leaves unbuilt until it is read.
+
+    Reading it builds it from the Tokenizer's `_counts` (a `Counts`) once; from then on,
+    and whenever it is assigned, it is an ordinary attribute holding an ordinary dict.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, tokenizer, owner: type | None = None):
+        if tokenizer is None:
+            return self
+        values = tokenizer.__dict__
+        if self.name not in values:
+            values[self.name] = tokenizer._counts.build(self.name)
+        return values[self.name]
+
+    def __set__(self, tokenizer, value) -> None:
+        tokenizer.__dict__[self.name] = value

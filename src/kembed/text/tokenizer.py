@@ -21,6 +21,8 @@ import numpy as np
 from kembed._io import atomic_write
 from kembed.text import plain
 from kembed.text.batch import (
+    CountedDict,
+    Counts,
     Lookup,
     WordIndex,
     byte_separators,
@@ -80,6 +82,13 @@ class Tokenizer:
     # check both paths).
     _fast: bool | None = None
 
+    # Built from `_counts` when first read, after a first fit on the fast path.
+    word_counts = CountedDict()
+    word_docs = CountedDict()
+    index_docs = CountedDict()
+    index_word = CountedDict()
+    _counts: Counts | None = None
+
     def __init__(
         self,
         num_words: int | None = None,
@@ -117,7 +126,8 @@ class Tokenizer:
     def __repr__(self) -> str:
         return (
             f"Tokenizer(num_words={self.num_words!r}, oov_token={self.oov_token!r}, "
-            f"words={len(self.word_counts):,}, documents={self.document_count:,})"
+            f"words={len(self.word_index) - (self.oov_token is not None):,}, "
+            f"documents={self.document_count:,})"
         )
 
     # Fitting -------------------------------------------------------------------------
@@ -152,19 +162,28 @@ class Tokenizer:
         table = count_texts(plain.check_texts(texts), lower=self.lower, is_sep=is_sep)
         n = len(table)
         words = table.words(0, n)
-        fresh = not self.word_counts
         self.document_count += table.n_docs
-        plain.merge_counts(self.word_counts, dict(zip(words, table.counts.tolist(), strict=True)))
-        plain.merge_counts(self.word_docs, dict(zip(words, table.docs.tolist(), strict=True)))
-        if not fresh:
+        if self.word_counts or self.word_docs or self.index_docs:  # add to earlier counts
+            counts, docs = table.counts.tolist(), table.docs.tolist()
+            plain.merge_counts(self.word_counts, dict(zip(words, counts, strict=True)))
+            plain.merge_counts(self.word_docs, dict(zip(words, docs, strict=True)))
             self._build_index(plain.ranked(self.word_counts))
             return
         # A first fit: rank with numpy (stable, so ties keep their first-appearance
-        # order) and keep the table as the lookup table of texts_to_sequences.
+        # order), keep the counts as arrays (the dicts are built if read) and the table
+        # as the lookup table of texts_to_sequences.
         order = np.argsort(-table.counts, kind="stable")
-        self._build_index([words[i] for i in order.tolist()])
+        first = 1 if self.oov_token is None else 2
+        self._counts = Counts(
+            words, table.counts.copy(), table.docs.copy(), order, first, self.oov_token
+        )
+        for name in ("word_counts", "word_docs", "index_docs", "index_word"):
+            self.__dict__.pop(name, None)
+        vocabulary = [] if self.oov_token is None else [self.oov_token]
+        vocabulary.extend(map(words.__getitem__, order.tolist()))
+        self.word_index = WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
         to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
-        to_index[order] = np.arange(n) + (1 if self.oov_token is None else 2)
+        to_index[order] = np.arange(n) + first
         table.stats = np.zeros((0, 3), dtype=np.int64)  # counts copied out: free them
         self._lookup = Lookup(self.word_index, table, to_index)
 
@@ -362,7 +381,7 @@ class Tokenizer:
 
     def _oov_index(self) -> int:
         index = self.word_index.get(self.oov_token)
-        if index is None or index not in self.index_word:
+        if index is None or ("index_word" in self.__dict__ and index not in self.index_word):
             raise ValueError(
                 f"oov_token={self.oov_token!r} has no id in word_index. Set `oov_token` "
                 "when creating the Tokenizer, before fit_on_texts, not afterwards."
