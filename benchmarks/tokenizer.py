@@ -65,8 +65,8 @@ def worker(variant: str, dataset: str) -> None:
     peak = peak_rss_mib()
     dicts = hashlib.sha256()
     if variant != "kembed":
-        for name in COUNTED:
-            dicts.update(repr(list(getattr(tokenizer, name).items())).encode())
+        for name in COUNTED:  # sorted: legacy's word_docs follow set order, salted per process
+            dicts.update(repr(sorted(getattr(tokenizer, name).items())).encode())
     digest = hashlib.sha256()
     digest.update(repr(list(tokenizer.word_index.items())).encode())
     digest.update(np.fromiter(map(len, sequences), dtype=np.int64).tobytes())

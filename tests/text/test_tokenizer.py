@@ -190,6 +190,28 @@ def test_many_batches_and_growth(path):
     assert all(0 < i < 50 for seq in sequences for i in seq)
 
 
+def test_batches_end_at_the_character_limit(monkeypatch):
+    # Long texts cut batches by size, token lists included; the output does not change.
+    from kembed.text import wordtable
+
+    texts = [" ".join(f"w{j % (i + 1)}" for j in range(i * 7)) for i in range(60)]
+    texts += [text.split() for text in texts[::7]]
+    expected = Tokenizer()
+    expected._fast = False
+    expected.fit_on_texts(texts)
+    monkeypatch.setattr(wordtable, "BATCH_CHARS", 300)
+    assert [len(b) for b in wordtable._batches(["x" * 200, "y" * 200, ["z"] * 40, "a"])] == [
+        2,
+        1,
+        1,
+    ]
+    tokenizer = Tokenizer()
+    tokenizer.fit_on_texts(texts)
+    assert tokenizer.word_index == expected.word_index
+    assert tokenizer.word_counts == expected.word_counts
+    assert tokenizer.texts_to_sequences(texts) == expected.texts_to_sequences(texts)
+
+
 def test_save_and_load(tmp_path, path):
     tokenizer = Tokenizer(num_words=100, oov_token="<unk>")
     tokenizer.fit_on_texts(CATS)

@@ -10,7 +10,7 @@ pass. No Keras here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice, pairwise, repeat
+from itertools import pairwise, repeat
 from operator import methodcaller
 
 import numpy as np
@@ -18,7 +18,10 @@ import numpy as np
 from kembed.text import _scan
 from kembed.text.words import element_error
 
+# A batch ends after this many texts or characters, whichever comes first: the buffers of
+# the batches in flight (a few, each several times its text) then stay near 1 MiB.
 BATCH_TEXTS = 4096
+BATCH_CHARS = 1 << 17
 _ENCODING = ("utf-8", "surrogatepass")
 encode_utf8 = methodcaller("encode", *_ENCODING)
 
@@ -56,10 +59,23 @@ class Chunk:
         return buf, ends - sizes, ends, is_text, docs, doc_segments
 
 
+def _batches(texts: Iterable) -> Iterator[list]:
+    batch: list = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        kind = type(text)
+        size += len(text) if kind is str else 8 * len(text) if kind is list else 1
+        if size >= BATCH_CHARS or len(batch) == BATCH_TEXTS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def chunks(texts: Iterable, lower: bool) -> Iterator[Chunk]:
-    texts = iter(texts)
     position = 0
-    while batch := list(islice(texts, BATCH_TEXTS)):
+    for batch in _batches(texts):
         chunk = Chunk()
         if set(map(type, batch)) == {str}:
             # The common case, with no Python-level loop: a whole batch of plain texts.
