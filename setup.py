@@ -1,10 +1,16 @@
-"""The one compiled module: the Tokenizer's kernel (everything else is in pyproject.toml)."""
+"""The compiled modules: the start-up kernels of the Tokenizer and of the vector readers
+(everything else is in pyproject.toml)."""
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
+MODULES = ["kembed.text._scan", "kembed.vectors.parse"]
+
 setup(
     ext_modules=cythonize(
-        [Extension("kembed.text._scan", ["src/kembed/text/_scan.pyx"], extra_compile_args=["-O3"])]
+        [
+            Extension(name, [f"src/{name.replace('.', '/')}.pyx"], extra_compile_args=["-O3"])
+            for name in MODULES
+        ]
     )
 )

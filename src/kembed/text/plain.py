@@ -1,9 +1,9 @@
 """The Tokenizer's plain-Python path: one text at a time, with C-level builtins.
 
 Used for what the byte-level fast path (`kembed.text.batch`) does not cover: character
-level, an `analyzer` function, a multi-character or non-ASCII `split`, non-ASCII filters,
-and small inputs that do not pay for loading the numba kernel. It gives the same output
-as the fast path and as the legacy class; the tests check all three. No Keras here.
+level, an `analyzer` function, a multi-character or non-ASCII `split`, non-ASCII filters.
+It gives the same output as the fast path and as the legacy class; the tests check all
+three. No Keras here.
 """
 
 from __future__ import annotations

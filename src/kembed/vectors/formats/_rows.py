@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from kembed.errors import VectorFormatError
+from kembed.vectors import parse
 from kembed.vectors.report import LoadReport
 
 DUPLICATES = ("first", "last", "error")
@@ -37,8 +38,6 @@ def decode_words(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, report: 
     counted in `report.invalid_utf8`."""
     if not len(starts):
         return []
-    from kembed.vectors import parse  # numba loads when a file is parsed, not on import
-
     out = np.empty(int((ends - starts).sum()) + len(starts), dtype=np.uint8)
     size = parse.gather_words(buf, starts, ends, out)
     data = out[: size - 1].tobytes()
