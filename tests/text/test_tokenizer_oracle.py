@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from kembed.text import Tokenizer, read_lines, tokenizer_from_json
+from kembed.text.batch import COUNTED
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.oracle
@@ -146,9 +147,6 @@ def test_oov_token_that_is_also_a_word(legacy_text):
     assert_same_output(legacy, ours, texts + ["bird cat"])
 
 
-COUNTED = ("word_counts", "word_docs", "index_docs", "index_word")
-
-
 @settings(max_examples=100, deadline=None)
 @given(
     settings_=SETTINGS,
@@ -165,6 +163,8 @@ def test_counts_unread_until_needed(legacy_text, settings_, texts, others, seque
         expected = legacy.texts_to_sequences(texts + others)
         assert ours.texts_to_sequences(texts + others) == expected
         assert not set(COUNTED) & set(vars(ours))  # converting builds none of them
+        assert_same_state(legacy, ours)  # builds all four, then the arrays are dropped
+        assert ours._counts is None
     for tokenizer in (legacy, ours):
         tokenizer.fit_on_sequences(sequences)
         tokenizer.fit_on_texts(others)

@@ -201,6 +201,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The Tokenizer attributes that a fast-path fit builds only when they are read.
+COUNTED = ("word_counts", "word_docs", "index_docs", "index_word")
+
+
 @dataclass(frozen=True)
 class Counts:
     """What a first fit on the fast path counted, kept as arrays: the Tokenizer builds its
@@ -246,6 +250,7 @@ class CountedDict:
 
     Reading it builds it from the Tokenizer's `_counts` (a `Counts`) once; from then on,
     and whenever it is assigned, it is an ordinary attribute holding an ordinary dict.
+    Once all four are built, `_counts` is dropped.
     """
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -257,6 +262,8 @@ class CountedDict:
         values = tokenizer.__dict__
         if self.name not in values:
             values[self.name] = tokenizer._counts.build(self.name)
+            if all(name in values for name in COUNTED):
+                tokenizer._counts = None  # all four built: the arrays are not needed
         return values[self.name]
 
     def __set__(self, tokenizer, value) -> None:

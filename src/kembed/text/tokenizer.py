@@ -21,6 +21,7 @@ import numpy as np
 from kembed._io import atomic_write
 from kembed.text import plain
 from kembed.text.batch import (
+    COUNTED,
     CountedDict,
     Counts,
     Lookup,
@@ -177,7 +178,7 @@ class Tokenizer:
         self._counts = Counts(
             words, table.counts.copy(), table.docs.copy(), order, first, self.oov_token
         )
-        for name in ("word_counts", "word_docs", "index_docs", "index_word"):
+        for name in COUNTED:
             self.__dict__.pop(name, None)
         vocabulary = [] if self.oov_token is None else [self.oov_token]
         vocabulary.extend(map(words.__getitem__, order.tolist()))

@@ -19,9 +19,9 @@ from kembed.text import _scan
 from kembed.text.words import element_error
 
 # A batch ends after this many texts or characters, whichever comes first: the buffers of
-# the batches in flight (a few, each several times its text) then stay near 1 MiB.
+# the batches in flight (a few, each several times its text) then stay under 1 MiB.
 BATCH_TEXTS = 4096
-BATCH_CHARS = 1 << 17
+BATCH_CHARS = 1 << 16
 _ENCODING = ("utf-8", "surrogatepass")
 encode_utf8 = methodcaller("encode", *_ENCODING)
 
