@@ -227,6 +227,12 @@ class Counts:
     first: int
     oov_token: str | None
 
+    def vocabulary(self) -> list[str]:
+        """The words in id order from id 1 (`oov_token` first, if any)."""
+        vocabulary = [] if self.oov_token is None else [self.oov_token]
+        vocabulary.extend(map(self.words.__getitem__, self.order.tolist()))
+        return vocabulary
+
     def build(self, name: str) -> dict:
         """The Tokenizer attribute `name`, as the legacy class would hold it."""
         if name == "word_counts":
@@ -237,8 +243,7 @@ class Counts:
             ids = np.empty(len(self.words), dtype=np.int64)
             ids[self.order] = np.arange(len(self.words)) + self.first
             return defaultdict(int, zip(ids.tolist(), self.docs.tolist(), strict=True))
-        vocabulary = [] if self.oov_token is None else [self.oov_token]
-        vocabulary.extend(map(self.words.__getitem__, self.order.tolist()))
+        vocabulary = self.vocabulary()
         # The inverse of word_index as it was built (an oov_token that is also a word
         # keeps only its word's id there).
         word_index = dict(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))

@@ -3,7 +3,7 @@
 Keras 3 removed `keras.preprocessing.text.Tokenizer`. This class reproduces the public
 behaviour of keras-preprocessing 1.1.2 (its attributes, its ordering of ties, its treatment
 of `num_words` and `oov_token`, its JSON). The work is done by a compiled kernel over UTF-8
-bytes (`batch`, `wordtable`, `scan`) or, where that does not apply, by C-level builtins
+bytes (`batch`, `wordtable`, `_scan`) or, where that does not apply, by C-level builtins
 (`plain`). It differs from the legacy class only where the legacy class silently did the
 wrong thing with bad input, raising a clear error instead. No Keras here.
 """
@@ -127,7 +127,7 @@ class Tokenizer:
     def __repr__(self) -> str:
         return (
             f"Tokenizer(num_words={self.num_words!r}, oov_token={self.oov_token!r}, "
-            f"words={len(self.word_index) - (self.oov_token is not None):,}, "
+            f"words={len(self.word_counts if self._counts is None else self._counts.words):,}, "
             f"documents={self.document_count:,})"
         )
 
@@ -180,8 +180,7 @@ class Tokenizer:
         )
         for name in COUNTED:
             self.__dict__.pop(name, None)
-        vocabulary = [] if self.oov_token is None else [self.oov_token]
-        vocabulary.extend(map(words.__getitem__, order.tolist()))
+        vocabulary = self._counts.vocabulary()
         self.word_index = WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
         to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
         to_index[order] = np.arange(n) + first
