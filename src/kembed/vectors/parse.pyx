@@ -48,6 +48,19 @@ cdef inline bint _is_space(uint8_t b) noexcept nogil:
     return b == 32 or b == 13 or b == 9
 
 
+cdef inline Py_ssize_t _digits(
+    const uint8_t* buf, Py_ssize_t k, uint64_t* mantissa
+) noexcept nogil:
+    """Appends the decimal digits from `k` on to `mantissa`; returns the first non-digit."""
+    cdef int64_t d
+    while True:
+        d = <int64_t>buf[k] - 48
+        if d < 0 or d > 9:
+            return k
+        mantissa[0] = mantissa[0] * 10 + <uint64_t>d
+        k += 1
+
+
 cdef inline Py_ssize_t _number(
     const uint8_t* buf, Py_ssize_t k, double* value, bint* fast
 ) noexcept nogil:
@@ -56,29 +69,18 @@ cdef inline Py_ssize_t _number(
     it was read exactly here. Returns the end of the field."""
     cdef bint negative = False, eneg = False, exact
     cdef uint64_t mantissa = 0
-    cdef int64_t d, e = 0
+    cdef int64_t e = 0
     cdef Py_ssize_t exp10 = 0, start, digits, frac, edigits = 0
     cdef double v
     if buf[k] == 45 or buf[k] == 43:
         negative = buf[k] == 45
         k += 1
     start = k
-    while True:
-        d = <int64_t>buf[k] - 48
-        if d < 0 or d > 9:
-            break
-        mantissa = mantissa * 10 + <uint64_t>d
-        k += 1
+    k = _digits(buf, k, &mantissa)
     digits = k - start
     if buf[k] == 46:
-        k += 1
-        frac = k
-        while True:
-            d = <int64_t>buf[k] - 48
-            if d < 0 or d > 9:
-                break
-            mantissa = mantissa * 10 + <uint64_t>d
-            k += 1
+        frac = k + 1
+        k = _digits(buf, frac, &mantissa)
         exp10 = frac - k
         digits += k - frac
     # Leading zeros count as digits here: more than 18 (which could overflow) only sends
