@@ -49,7 +49,7 @@ def count_texts(texts: Iterable, *, lower: bool, is_sep: np.ndarray) -> WordTabl
     """
     table = WordTable(counting=True)
     scan = functools.partial(table.scan, is_sep=is_sep, record=False)
-    for _ in in_order(scan, chunks(texts, lower), workers=1):
+    for _ in in_order(scan, chunks(texts, lower), workers=WORKERS):
         pass
     return table
 
@@ -227,11 +227,9 @@ class Counts:
     first: int
     oov_token: str | None
 
-    def vocabulary(self) -> list[str]:
-        """The words in id order from id 1 (`oov_token` first, if any)."""
-        vocabulary = [] if self.oov_token is None else [self.oov_token]
-        vocabulary.extend(map(self.words.__getitem__, self.order.tolist()))
-        return vocabulary
+    def ranked(self) -> list[str]:
+        """The words by id."""
+        return list(map(self.words.__getitem__, self.order.tolist()))
 
     def build(self, name: str) -> dict:
         """The Tokenizer attribute `name`, as the legacy class would hold it."""
@@ -243,11 +241,32 @@ class Counts:
             ids = np.empty(len(self.words), dtype=np.int64)
             ids[self.order] = np.arange(len(self.words)) + self.first
             return defaultdict(int, zip(ids.tolist(), self.docs.tolist(), strict=True))
-        vocabulary = self.vocabulary()
         # The inverse of word_index as it was built (an oov_token that is also a word
         # keeps only its word's id there).
-        word_index = dict(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
-        return {i: word for word, i in word_index.items()}
+        return {i: word for word, i in word_index_of(self.oov_token, self.ranked()).items()}
+
+
+def word_index_of(oov_token: str | None, ranked: list[str]) -> WordIndex:
+    """`word_index` as the legacy class builds it: `oov_token` (if any) id 1, then the
+    `ranked` words (a word equal to `oov_token` keeps its own id)."""
+    vocabulary = [] if oov_token is None else [oov_token]
+    vocabulary.extend(ranked)
+    return WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
+
+
+def first_fit(table: WordTable, oov_token: str | None) -> tuple[Counts, Lookup]:
+    """What a first fit on the fast path keeps: the counts as arrays, ranked with a stable
+    sort (ties keep their first-appearance order), and the table as the lookup of
+    `texts_to_sequences`, with the new `word_index` (`Lookup.word_index`)."""
+    n = len(table)
+    order = np.argsort(-table.counts, kind="stable")
+    first = 1 if oov_token is None else 2
+    words = table.words(0, n)
+    counts = Counts(words, table.counts.copy(), table.docs.copy(), order, first, oov_token)
+    to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
+    to_index[order] = np.arange(n) + first
+    table.stats = np.zeros((0, 3), dtype=np.int64)  # counts copied out: free them
+    return counts, Lookup(word_index_of(oov_token, counts.ranked()), table, to_index)
 
 
 class CountedDict:

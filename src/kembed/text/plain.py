@@ -67,6 +67,26 @@ def encoder(
     return lambda seq: [i if i < limit else oov for i in map(get, seq, repeat(oov))]
 
 
+def decoder(
+    index_word: Mapping[int, str], limit: int | None, oov_word: str | None
+) -> Callable[[Iterable[int]], str]:
+    """Maps a sequence of ids back to a text, with the rules of
+    `Tokenizer.sequences_to_texts`."""
+    get = index_word.get
+
+    def decode(seq: Iterable[int]) -> str:
+        words = []
+        for i in seq:
+            word = get(i)
+            if word is not None and not (limit and i >= limit):
+                words.append(word)
+            elif oov_word is not None:
+                words.append(oov_word)
+        return " ".join(words)
+
+    return decode
+
+
 def encode_texts(
     texts: Iterable, tokens: Tokens, encode: Callable[[Sequence[str]], list[int]]
 ) -> Iterator[list[list[int]]]:

@@ -29,7 +29,9 @@ from kembed.text.batch import (
     byte_separators,
     count_texts,
     encode_texts,
+    first_fit,
     gc_paused,
+    word_index_of,
 )
 from kembed.text.matrix import MODES, bag_of_words
 from kembed.text.words import DEFAULT_FILTERS, Analyzer, check_bool, check_count, word_splitter
@@ -161,31 +163,19 @@ class Tokenizer:
 
     def _fit_fast(self, texts: Iterable[Text], is_sep: np.ndarray) -> None:
         table = count_texts(plain.check_texts(texts), lower=self.lower, is_sep=is_sep)
-        n = len(table)
-        words = table.words(0, n)
         self.document_count += table.n_docs
         if self.word_counts or self.word_docs or self.index_docs:  # add to earlier counts
+            words = table.words(0, len(table))
             counts, docs = table.counts.tolist(), table.docs.tolist()
             plain.merge_counts(self.word_counts, dict(zip(words, counts, strict=True)))
             plain.merge_counts(self.word_docs, dict(zip(words, docs, strict=True)))
             self._build_index(plain.ranked(self.word_counts))
             return
-        # A first fit: rank with numpy (stable, so ties keep their first-appearance
-        # order), keep the counts as arrays (the dicts are built if read) and the table
-        # as the lookup table of texts_to_sequences.
-        order = np.argsort(-table.counts, kind="stable")
-        first = 1 if self.oov_token is None else 2
-        self._counts = Counts(
-            words, table.counts.copy(), table.docs.copy(), order, first, self.oov_token
-        )
+        # A first fit: the counted dicts are built if read (see CountedDict).
+        self._counts, self._lookup = first_fit(table, self.oov_token)
+        self.word_index = self._lookup.word_index
         for name in COUNTED:
             self.__dict__.pop(name, None)
-        vocabulary = self._counts.vocabulary()
-        self.word_index = WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
-        to_index = np.full(n + 1, -1, dtype=np.int64)  # the last entry is for unknown words
-        to_index[order] = np.arange(n) + first
-        table.stats = np.zeros((0, 3), dtype=np.int64)  # counts copied out: free them
-        self._lookup = Lookup(self.word_index, table, to_index)
 
     def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
         """Counts, for each id, the sequences holding it (for `tfidf` without texts).
@@ -202,9 +192,7 @@ class Tokenizer:
             self.index_docs[i] += c
 
     def _build_index(self, ranked: list[str]) -> None:
-        vocabulary = [] if self.oov_token is None else [self.oov_token]
-        vocabulary.extend(ranked)
-        self.word_index = WordIndex(zip(vocabulary, range(1, len(vocabulary) + 1), strict=True))
+        self.word_index = word_index_of(self.oov_token, ranked)
         self.index_word = {i: word for word, i in self.word_index.items()}
         word_index = self.word_index
         for word, c in self.word_docs.items():
@@ -286,20 +274,10 @@ class Tokenizer:
 
     def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
         """Yields `sequences_to_texts` one sequence at a time."""
-        get = self.index_word.get
-        num_words = self.num_words
         oov_word = None
         if self.oov_token is not None:
-            oov_word = get(self._oov_index())
-        for seq in sequences:
-            words = []
-            for i in seq:
-                word = get(i)
-                if word is not None and not (num_words and i >= num_words):
-                    words.append(word)
-                elif oov_word is not None:
-                    words.append(oov_word)
-            yield " ".join(words)
+            oov_word = self.index_word.get(self._oov_index())
+        yield from map(plain.decoder(self.index_word, self.num_words, oov_word), sequences)
 
     def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
         """Converts texts to a `(len(texts), width)` float64 bag-of-words matrix.
