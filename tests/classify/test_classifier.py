@@ -112,6 +112,36 @@ def _rewrite(path, member, meta):
             archive.writestr(name, data)
 
 
+@pytest.mark.parametrize(
+    ("settings", "kind", "rate"),
+    [({}, "Adam", 1e-3), ({"optimizer": "adadelta"}, "Adadelta", 1.0),
+     ({"optimizer": "adam", "learning_rate": 0.01}, "Adam", 0.01)],
+)  # fmt: skip
+def test_the_optimizer_is_the_one_asked_for(settings, kind, rate):
+    texts, labels = _data(40)
+    clf = TextClassifier("bag", output_dim=4, seed=0, **settings)
+    clf.fit(texts, labels, epochs=1, verbose=0)
+    optimizer = clf.model.optimizer
+    assert type(optimizer).__name__ == kind
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(rate)
+    if kind == "Adadelta":  # Kim's settings
+        assert (optimizer.rho, optimizer.epsilon) == (0.95, 1e-6)
+    assert clf.settings["learning_rate"] == rate
+
+
+def test_an_artifact_saved_before_the_optimizer_setting_loads_as_adadelta(trained, tmp_path):
+    path = tmp_path / "model.kembed"
+    trained[0].save(path)
+    meta = json.loads(zipfile.ZipFile(path).read("classifier.json"))
+    del meta["settings"]["optimizer"]
+    meta["settings"]["learning_rate"] = 1.0
+    _rewrite(path, "classifier.json", meta)
+    loaded = TextClassifier.load(path)
+    assert (loaded.settings["optimizer"], loaded.settings["learning_rate"]) == ("adadelta", 1.0)
+    texts = trained[2]
+    np.testing.assert_array_equal(loaded.predict_proba(texts), trained[0].predict_proba(texts))
+
+
 def test_integer_labels_come_back_as_integers():
     texts, labels = _data(60, labels=(0, 1))
     clf = TextClassifier("bag", output_dim=8, seed=0)
@@ -185,6 +215,8 @@ def test_labels_never_seen_in_training_are_named(trained):
         ({"embedding": "frozen"}, r"`embedding` must be one of"),
         ({"embedding": "static"}, r"needs pretrained vectors: pass vectors="),
         ({"max_length": 0}, r"`max_length` must be a positive integer"),
+        ({"optimizer": "sgd"}, r"`optimizer` must be one of \('adam', 'adadelta'\)"),
+        ({"learning_rate": 0}, r"`learning_rate` must be positive"),
     ],
 )
 def test_bad_settings(kwargs, match):

@@ -105,6 +105,21 @@ def test_cv_reports_mean_and_spread(data):
     assert summary["folds"] == 3 and len(summary["accuracy"]) == 3
 
 
+def test_fit_takes_the_optimizer(data, tmp_path):
+    from kembed import TextClassifier
+
+    args = ["classify", "fit", str(data), "-o", str(tmp_path / "m.kembed"), "--epochs", "1",
+            "--model", "bag", "--text-column", "review", "--label-column", "sentiment",
+            "--verbose", "0", "--optimizer", "adadelta"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    settings = TextClassifier.load(tmp_path / "m.kembed").settings
+    assert (settings["optimizer"], settings["learning_rate"]) == ("adadelta", 1.0)
+    result = runner.invoke(app, [*args[:-1], "sgd"])
+    assert result.exit_code != 0
+    assert "`optimizer` must be one of ('adam', 'adadelta')" in str(result.exception)
+
+
 def test_errors_are_one_line(data, tmp_path):
     for args, message in [
         (["classify", "fit", str(data), "-o", str(tmp_path / "m")], "no column 'text'"),

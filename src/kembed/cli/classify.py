@@ -70,6 +70,7 @@ ProcessId = Annotated[
 Clitics = Annotated[
     bool, typer.Option("--split-clitics", help="it's -> it 's, don't -> do n't (as GloVe).")
 ]
+Optimizer = Annotated[str, typer.Option(help="adam, or adadelta (Kim 2014).")]
 
 
 def _read(data, text_column, label_column, encoding, errors):
@@ -86,19 +87,10 @@ def _read(data, text_column, label_column, encoding, errors):
     return dataset
 
 
-def _classifier(model, embedding, vectors, num_words, max_length, clitics, seed, batch_size=50):
+def _classifier(model, embedding, vectors, **settings):
     from kembed.classify.classifier import TextClassifier
 
-    return TextClassifier(
-        model,
-        embedding=embedding,
-        vectors=vectors,
-        num_words=num_words,
-        max_length=max_length,
-        batch_size=batch_size,
-        split_clitics=clitics,
-        seed=seed,
-    )
+    return TextClassifier(model, embedding=embedding, vectors=vectors, **settings)
 
 
 def _devices(devices: str) -> str | int:
@@ -124,6 +116,7 @@ def fit(
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
     batch_size: BatchSize = 50,
+    optimizer: Optimizer = "adam",
     seed: Seed = None,
     split_clitics: Clitics = False,
     plots: Plots = None,
@@ -158,7 +151,15 @@ def fit(
         )
     dataset = _read(data, text_column, label_column, encoding, errors)
     clf = _classifier(
-        model, embedding, vectors, num_words, max_length, split_clitics, seed, batch_size
+        model,
+        embedding,
+        vectors,
+        num_words=num_words,
+        max_length=max_length,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        split_clitics=split_clitics,
+        seed=seed,
     )
     history = clf.fit(
         dataset.texts,
@@ -250,6 +251,7 @@ def cv(
     vectors: VectorsOption = None,
     epochs: Epochs = 25,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
+    optimizer: Optimizer = "adam",
     seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
     split_clitics: Clitics = False,
     text_column: TextColumn = "text",
@@ -267,7 +269,15 @@ def cv(
     results = []
     for k, test in enumerate(stratified_folds(dataset.labels, folds, seed=seed)):
         train = np.setdiff1d(np.arange(len(dataset)), test).tolist()
-        clf = _classifier(model, embedding, vectors, num_words, None, split_clitics, seed + k)
+        clf = _classifier(
+            model,
+            embedding,
+            vectors,
+            num_words=num_words,
+            optimizer=optimizer,
+            split_clitics=split_clitics,
+            seed=seed + k,
+        )
         clf.fit(
             [dataset.texts[i] for i in train],
             [dataset.labels[i] for i in train],
