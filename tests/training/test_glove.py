@@ -59,19 +59,25 @@ def test_count_errors():
         count_cooccurrences(ids, bounds, 1, memory=0)
 
 
-def reference_epoch(rows, cols, values, order, w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta):
+def reference_epoch(
+    rows, cols, values, order, w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta, bias_eta,
+    clip=100.0,
+):  # fmt: skip
+    """`glove.c`'s update: AdaGrad from squared gradients of 1, each component of a vector
+    gradient clipped to [-100, 100] and scaled by eta; the biases scaled by `bias_eta`."""
     cost = 0.0
     for e in order:
         i, j, x = rows[e], cols[e], values[e]
         diff = float(w[i] @ c[j] + bw[i] + bc[j] - np.log(x))
         fdiff = diff if x > x_max else (x / x_max) ** alpha * diff
         cost += 0.5 * fdiff * diff
-        fdiff *= eta
-        g1, g2 = fdiff * c[j], fdiff * w[i]
+        g1 = np.clip(fdiff * c[j], -clip, clip) * eta
+        g2 = np.clip(fdiff * w[i], -clip, clip) * eta
         w[i] -= g1 / np.sqrt(gw[i])
         c[j] -= g2 / np.sqrt(gc[j])
         gw[i] += g1 * g1
         gc[j] += g2 * g2
+        fdiff *= bias_eta
         bw[i] -= fdiff / np.sqrt(gbw[i])
         bc[j] -= fdiff / np.sqrt(gbc[j])
         gbw[i] += fdiff * fdiff
@@ -79,29 +85,39 @@ def reference_epoch(rows, cols, values, order, w, c, bw, bc, gw, gc, gbw, gbc, x
     return cost
 
 
-def test_the_adagrad_kernel_equals_the_reference():
+@pytest.mark.parametrize("bias_eta", [1.0, 0.05])  # glove.c since 2020, and before
+@pytest.mark.parametrize("scale", [1.0, 10.0])  # 10: large vectors, clipped gradients
+def test_the_adagrad_kernel_equals_the_reference(scale, bias_eta):
     rng = np.random.default_rng(0)
     vocab, dim, entries = 12, 6, 80
     rows = rng.integers(0, vocab, entries).astype(np.int32)
     cols = rng.integers(0, vocab, entries).astype(np.int32)
     values = (rng.random(entries) * 30 + 0.1).astype(np.float32)  # both sides of x_max
     order = rng.permutation(entries).astype(np.int64)
-    state = [(rng.random((vocab, dim)) - 0.5).astype(np.float32) for _ in range(2)]
+    state = [((rng.random((vocab, dim)) - 0.5) * scale).astype(np.float32) for _ in range(2)]
     state += [(rng.random(vocab) - 0.5).astype(np.float32) for _ in range(2)]
     state += [np.ones((vocab, dim), np.float32) for _ in range(2)]  # squared gradients
     state += [np.ones(vocab, np.float32) for _ in range(2)]
-    settings = (np.float32(10), np.float32(0.75), np.float32(0.05))
+    settings = (np.float32(10), np.float32(0.75), np.float32(0.05), np.float32(bias_eta))
     ours = [a.copy() for a in state]
     cost = glove_module._epoch_part(rows, cols, values, order, *ours, *settings)
     theirs = [a.copy() for a in state]
-    expected = reference_epoch(rows, cols, values, order, *theirs, 10.0, 0.75, 0.05)
+    expected = reference_epoch(rows, cols, values, order, *theirs, 10.0, 0.75, 0.05, bias_eta)
     assert cost == pytest.approx(expected, rel=1e-4)
     for a, b in zip(ours, theirs, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    if scale > 1:  # the case clips: without clipping the vectors would move further
+        unclipped = [a.copy() for a in state]
+        args = (10.0, 0.75, 0.05, bias_eta, np.inf)
+        reference_epoch(rows, cols, values, order, *unclipped, *args)
+        assert not np.allclose(unclipped[0], ours[0], rtol=1e-3)
 
 
 def test_related_words_end_up_close(tmp_path):
-    vectors = train_glove(_corpus(tmp_path), dim=16, window=5, min_count=1, epochs=30, seed=0)
+    # 30 words: the biases at glove.c's rate of 1 swamp the vectors; the 2014 rate does not.
+    vectors = train_glove(
+        _corpus(tmp_path), dim=16, window=5, min_count=1, epochs=30, seed=0, bias_eta=0.05
+    )
     animals, vehicles = ["dog", "horse", "cow", "sheep"], ["car", "bus", "truck", "van"]
     within = np.mean([vectors.similarity("cat", w) for w in animals])
     across = np.mean([vectors.similarity("cat", w) for w in vehicles])
@@ -128,6 +144,7 @@ def test_seeded_single_thread_runs_repeat(tmp_path):
     [
         ({"dim": 0}, r"`dim` must be a positive integer"),
         ({"x_max": 0}, r"`x_max` must be positive"),
+        ({"bias_eta": -1}, r"`bias_eta` must be positive"),
         ({"epochs": 0}, r"`epochs` must be a positive integer"),
         ({"min_count": 10_000}, r"min_count=10000 leaves no word"),
     ],

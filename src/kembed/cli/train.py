@@ -101,7 +101,10 @@ def glove(
     epochs: Annotated[int, typer.Option(min=1, help="Passes over the co-occurrences.")] = 15,
     x_max: Annotated[float, typer.Option(help="Counts above it weigh 1.")] = 10.0,
     alpha: Annotated[float, typer.Option(help="Weighting exponent below x_max.")] = 0.75,
-    eta: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.05,
+    eta: Annotated[float, typer.Option(help="Initial learning rate of the vectors.")] = 0.05,
+    bias_eta: Annotated[
+        float, typer.Option(help="Initial learning rate of the biases (glove.c: 1).")
+    ] = 1.0,
     memory: Annotated[float, typer.Option(help="GiB for counting (more spills to disk).")] = 2.0,
     workers: Workers = None,
     seed: Seed = None,
@@ -121,6 +124,7 @@ def glove(
         x_max=x_max,
         alpha=alpha,
         eta=eta,
+        bias_eta=bias_eta,
         memory=memory,
         workers=workers,
         seed=seed,
