@@ -105,15 +105,18 @@ def test_the_kernel_equals_the_reference(sg, seed):
     assert not np.allclose(ours0, syn0)  # it did train
 
 
-def _corpus(tmp_path, lines=400, seed=0):
-    """Two topics that never share a line: animals and vehicles."""
+def _corpus(tmp_path, lines=400, seed=0, strays=0):
+    """Two topics, animals and vehicles: six words of one and `strays` of the other a
+    line, and three fillers."""
     rng = np.random.default_rng(seed)
     topics = [["cat", "dog", "horse", "cow", "sheep"], ["car", "bus", "truck", "train", "van"]]
     filler = ["the", "a", "of", "and", "to"]
     text = []
     for _ in range(lines):
-        topic = topics[rng.integers(2)]
-        words = [*rng.choice(topic, 6), *rng.choice(filler, 3)]
+        topic = rng.integers(2)
+        words = [*rng.choice(topics[topic], 6), *rng.choice(filler, 3)]
+        if strays:
+            words += list(rng.choice(topics[1 - topic], strays))
         rng.shuffle(words)
         text.append(" ".join(words))
     path = tmp_path / "corpus.txt"
@@ -194,6 +197,7 @@ def test_encode_corpus_with_a_tokenize_function_and_folders(tmp_path):
     assert corpus.ids.tolist() == [1, 0, 0, 0, 0, 1] and corpus.bounds.tolist() == [0, 3, 4, 6]
     assert corpus.vocabulary.corpus_tokens == 7 and corpus.vocabulary.lines == 3
     split = encode_corpus(tmp_path / "b.txt", min_count=1, tokenize=str.split)
-    assert split.vocabulary.words == ["Y", "X"] and split.ids.tolist() == [0, 1]
+    # ties alphabetically (as GloVe's vocab_count), not in the order first seen
+    assert split.vocabulary.words == ["X", "Y"] and split.ids.tolist() == [1, 0]
     capped = encode_corpus([tmp_path / "a"], min_count=1, max_vocab=1)
     assert capped.vocabulary.words == ["y"] and capped.ids.tolist() == [0, 0, 0]

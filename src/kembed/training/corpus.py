@@ -27,7 +27,8 @@ Source = str | os.PathLike[str]
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words kept for training, most frequent first, with their counts."""
+    """The words kept for training, most frequent first (ties alphabetically), with their
+    counts."""
 
     words: list[str]
     counts: np.ndarray  # int64, one per word
@@ -95,7 +96,7 @@ def encode_corpus(
     >>> _ = path.write_text("The cat sat.\\nthe dog sat\\n", encoding="utf-8")
     >>> corpus = encode_corpus(path, min_count=2)
     >>> corpus.vocabulary.words, corpus.ids.tolist(), corpus.bounds.tolist()
-    (['the', 'sat'], [0, 1, 0, 1], [0, 2, 4])
+    (['sat', 'the'], [1, 0, 1, 0], [0, 2, 4])
 
     Args:
         sources: Files or folders; one sentence or paragraph a line.
@@ -129,14 +130,15 @@ def encode_corpus(
     if tokenize is None:
         tokenizer = Tokenizer()
         tokenizer.fit_on_texts(counted(_lines(files, encoding, skip_prefix)))
-        ranked = sorted(tokenizer.word_index, key=tokenizer.word_index.__getitem__)
-        counts = np.array([tokenizer.word_counts[w] for w in ranked], dtype=np.int64)
+        counter = tokenizer.word_counts
     else:
-        counter: Counter = Counter()
+        counter = Counter()
         for text in counted(_lines(files, encoding, skip_prefix)):
             counter.update(tokenize(text))
-        ranked = sorted(counter, key=lambda w: -counter[w])  # stable: ties in first-seen order
-        counts = np.array([counter[w] for w in ranked], dtype=np.int64)
+    # Ties alphabetically, as GloVe's vocab_count: the order (and so what `restrict_vocab`
+    # keeps) does not depend on the order of the lines.
+    ranked = sorted(counter, key=lambda w: (-counter[w], w))
+    counts = np.array([counter[w] for w in ranked], dtype=np.int64)
     if not len(counts):
         raise CorpusError(", ".join(files[:3]), None, "the corpus holds no words.")
     kept = int(np.searchsorted(-counts, -min_count, side="right"))
@@ -150,7 +152,7 @@ def encode_corpus(
     vocabulary = Vocabulary(ranked[:kept], counts[:kept], int(counts.sum()), lines)
     texts = _lines(files, encoding, skip_prefix)
     if tokenize is None:
-        tokenizer.num_words = kept + 1
+        tokenizer.word_index = {w: i for i, w in enumerate(vocabulary.words, 1)}
         sequences: Iterable = tokenizer.texts_to_sequences_generator(texts)
         offset = 1
     else:

@@ -114,7 +114,7 @@ def train_glove(
         bias_eta: Initial learning rate of the biases. 1, as `glove.c` has had it since
             2020 (its biases' updates lost their `eta`): on the Wikipedia sample 1.2-1.3
             points better on WS-353 and MEN than `bias_eta=eta`, the 2014 code's rule,
-            and equal on 2.7 M tokens. For a vocabulary of a few dozen words, pass `eta`.
+            and equal on 2.7 M tokens.
         memory: GiB for counting; more spills to a temporary folder.
         workers: Threads. Defaults to every core.
         seed: Optional int: initial vectors and the shuffle (exactly repeatable with
