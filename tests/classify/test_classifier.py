@@ -258,3 +258,28 @@ def test_early_stopping_stops_and_keeps_the_best_epoch():
     held = clf.held_out.tolist()
     kept = clf.evaluate([texts[i] for i in held], [labels[i] for i in held]).accuracy
     assert kept == pytest.approx(max(val))  # the best epoch's weights, restored
+
+
+def test_early_stopping_on_the_validation_loss():
+    texts, labels = _data()
+    # Easy data: the accuracy is flat at its top early, the loss keeps falling.
+    runs = {
+        monitor: TextClassifier("bag", output_dim=8, seed=1)
+        .fit(texts, labels, epochs=40, patience=2, monitor=monitor, verbose=0)
+        .history["val_loss"]
+        for monitor in ("val_accuracy", "val_loss")
+    }
+    assert len(runs["val_accuracy"]) < len(runs["val_loss"])
+    assert np.argmin(runs["val_loss"]) >= len(runs["val_accuracy"])
+    # Noisy labels: the loss turns up; the weights of its lowest epoch are kept.
+    flip = {"neg": "pos", "pos": "neg"}
+    labels = [flip[y] if i % 4 == 0 else y for i, y in enumerate(labels)]
+    clf = TextClassifier("bag", output_dim=8, seed=1, learning_rate=0.05)
+    history = clf.fit(texts, labels, epochs=40, patience=2, monitor="val_loss", verbose=0)
+    loss, accuracy = history.history["val_loss"], history.history["val_accuracy"]
+    assert np.argmin(loss) == len(loss) - 3  # stopped `patience` epochs after the lowest
+    held = clf.held_out.tolist()
+    kept = clf.evaluate([texts[i] for i in held], [labels[i] for i in held]).accuracy
+    assert kept == pytest.approx(accuracy[int(np.argmin(loss))])
+    with pytest.raises(ValueError, match="`monitor` must be 'val_accuracy' or 'val_loss'"):
+        clf.fit(texts, labels, monitor="loss")

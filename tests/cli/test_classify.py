@@ -120,6 +120,30 @@ def test_fit_takes_the_optimizer(data, tmp_path):
     assert "`optimizer` must be one of ('adam', 'adadelta')" in str(result.exception)
 
 
+def test_fit_and_cv_take_the_early_stopping_options(data, tmp_path, monkeypatch):
+    from kembed import TextClassifier
+
+    seen = []
+    fit = TextClassifier.fit
+
+    def spy(self, *args, **kwargs):
+        seen.append((kwargs["monitor"], kwargs["patience"]))
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(TextClassifier, "fit", spy)
+    common = ["--epochs", "1", "--model", "bag", "--text-column", "review", "--label-column",
+              "sentiment", "--monitor", "val_loss", "--patience", "3"]  # fmt: skip
+    result = runner.invoke(app, ["classify", "fit", str(data), "-o", str(tmp_path / "m"),
+                                 "--verbose", "0", *common])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["classify", "cv", str(data), "--folds", "2", *common])
+    assert result.exit_code == 0, result.output
+    assert seen == [("val_loss", 3)] * 3
+    result = runner.invoke(app, ["classify", "cv", str(data), *common[:-3], "val_auc"])
+    assert result.exit_code != 0
+    assert "`monitor` must be 'val_accuracy' or 'val_loss'" in str(result.exception)
+
+
 def test_errors_are_one_line(data, tmp_path):
     for args, message in [
         (["classify", "fit", str(data), "-o", str(tmp_path / "m")], "no column 'text'"),

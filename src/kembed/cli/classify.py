@@ -32,6 +32,13 @@ VectorsOption = Annotated[
     typer.Option(help="Pretrained vectors: a file or a named source (e.g. glove-6B-50d)."),
 ]
 Epochs = Annotated[int, typer.Option(min=1, help="Most epochs to train.")]
+Patience = Annotated[
+    int, typer.Option(min=1, help="Epochs without improvement before early stopping.")
+]
+Monitor = Annotated[
+    str,
+    typer.Option(help="What early stopping watches: val_accuracy, or val_loss (small data)."),
+]
 Seed = Annotated[int | None, typer.Option(help="Random seed (same seed, same model).")]
 Plots = Annotated[
     Path | None, typer.Option(help="Folder for PNG plots (learning curves, confusion).")
@@ -113,6 +120,8 @@ def fit(
         float, typer.Option(min=0.0, max=0.9, help="Fraction held out for early stopping.")
     ] = 0.1,
     early_stopping: Annotated[bool, typer.Option(help="Stop when validation stalls.")] = True,
+    patience: Patience = 5,
+    monitor: Monitor = "val_accuracy",
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
     batch_size: BatchSize = 50,
@@ -167,6 +176,8 @@ def fit(
         validation_split=validation_split,
         epochs=epochs,
         early_stopping=early_stopping,
+        patience=patience,
+        monitor=monitor,
         verbose=verbose,
         devices=devices,
         shard_embeddings=shard_embeddings,
@@ -250,6 +261,8 @@ def cv(
     embedding: Embedding = "learned",
     vectors: VectorsOption = None,
     epochs: Epochs = 25,
+    patience: Patience = 5,
+    monitor: Monitor = "val_accuracy",
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     optimizer: Optimizer = "adam",
     seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
@@ -282,6 +295,8 @@ def cv(
             [dataset.texts[i] for i in train],
             [dataset.labels[i] for i in train],
             epochs=epochs,
+            patience=patience,
+            monitor=monitor,
             verbose=0,
         )
         test = test.tolist()
