@@ -39,7 +39,8 @@ def emit(**result) -> None:
 
 
 def run_workers(script: str, variants: Sequence[str], args: Sequence[str], repeats: int):
-    """Runs `script --worker VARIANT ARGS` `repeats` times per variant, interleaved.
+    """Runs `script --worker VARIANT ARGS` `repeats` times per variant, interleaved,
+    each result printed to stderr as it ends.
 
     Returns:
         variant -> list of result dicts.

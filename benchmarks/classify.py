@@ -4,7 +4,8 @@ out for early stopping, mini-batches of 50) with kembed's default optimiser, Ada
 ending in `+adadelta` uses Kim's), for `cnn` with `learned`, `static`, `non-static`,
 `multichannel` and for `bag`, beside Kim's Table 2 and beside the keras-io "pretrained word
 embeddings" recipe (three Conv1D blocks over a frozen GloVe layer, inputs padded to 200,
-rmsprop, 20 epochs) run on the same folds in the same script.
+rmsprop, 20 epochs) run on the same folds in the same script. A row ending in `+loss`
+stops early on the validation loss, with up to 100 epochs instead of 25.
 
 Results are appended to a JSON-lines file as they come (`--out`), so a long run can be
 resumed (`--resume`) and summarised (`--summary`).
@@ -72,7 +73,7 @@ def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
     from kembed.classify.classifier import TextClassifier
 
     model, embedding = row.split("/")
-    embedding, *options = embedding.split("+")  # "cnn/static+clitics+adadelta"
+    embedding, *options = embedding.split("+")  # "cnn/static+clitics+adadelta+loss"
     clf = TextClassifier(
         model,
         embedding=embedding,
@@ -81,7 +82,11 @@ def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
         split_clitics="clitics" in options,
         seed=seed,
     )
-    clf.fit(train_x, train_y, validation_split=0.1, epochs=25, patience=4, verbose=0)
+    loss = "loss" in options
+    clf.fit(
+        train_x, train_y, validation_split=0.1, epochs=100 if loss else 25, patience=4,
+        monitor="val_loss" if loss else "val_accuracy", verbose=0,
+    )  # fmt: skip
     return clf.evaluate(test_x, test_y).accuracy
 
 
