@@ -56,8 +56,9 @@ def run_workers(script: str, variants: Sequence[str], args: Sequence[str], repea
             )
             if out.returncode != 0:
                 raise RuntimeError(f"worker {variant} failed:\n{out.stderr}")
-            results[variant].append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(variant, json.dumps(results[variant][-1]), file=sys.stderr, flush=True)
+            line = out.stdout.strip().splitlines()[-1]
+            results[variant].append(json.loads(line))
+            print(variant, line, file=sys.stderr, flush=True)
     return results
 
 
