@@ -16,8 +16,8 @@ from kembed.errors import CorpusError
 pytestmark = pytest.mark.keras
 
 keras = pytest.importorskip("keras")
-classifier_module = pytest.importorskip("kembed.classify.classifier")
-TextClassifier, FORMAT = classifier_module.TextClassifier, classifier_module.FORMAT
+TextClassifier = pytest.importorskip("kembed.classify.classifier").TextClassifier
+FORMAT = pytest.importorskip("kembed.classify.archive").FORMAT
 
 GOOD = ["good", "great", "fine", "superb", "nice", "lovely"]
 BAD = ["bad", "awful", "poor", "weak", "dull", "boring"]
@@ -93,6 +93,11 @@ def test_save_and_load_give_the_same_predictions(trained, tmp_path):
             r"format version 9; this kembed reads version 1",
         ),
         (lambda p: _rewrite(p, "model.keras", None), r"Keras model cannot be loaded"),
+        (lambda p: _rewrite(p, "tokenizer.json", None), r"its tokenizer.json: Not a tokeni"),
+        (
+            lambda p: _rewrite(p, "classifier.json", {"format": FORMAT, "version": 1}),
+            r"classifier.json lacks the classes or the settings",
+        ),
     ],
 )
 def test_a_damaged_artifact_gives_a_clear_error(trained, tmp_path, damage, match):

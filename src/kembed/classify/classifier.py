@@ -1,30 +1,24 @@
 """`TextClassifier`: labelled texts in, a trained Keras model out, with its tokenizer, its
 label names and its settings; evaluated with accuracy, macro-F1 and a confusion matrix;
-saved and loaded as one atomic file. Keras code."""
+saved and loaded as one atomic file (`kembed.classify.archive`). Keras code."""
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
 import keras
 import numpy as np
 
-from kembed._io import atomic_write
+from kembed.classify.archive import read_classifier, write_classifier
 from kembed.classify.metrics import Evaluation, evaluation
 from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
 from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
-from kembed.errors import CorpusError
-from kembed.text import Tokenizer, split_clitics, tokenizer_from_json
+from kembed.text import Tokenizer, split_clitics
 from kembed.vectors.store import Vectors
 
-FORMAT = "kembed-classifier"
-VERSION = 1
 _OOV = "<unk>"
 OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0}  # and their default learning rates
 
@@ -340,19 +334,8 @@ class TextClassifier:
         """Saves the classifier as one zip file (atomically): `model.keras`,
         `tokenizer.json` and `classifier.json` (format, version, labels, settings)."""
         self._check_fitted()
-        meta = {
-            "format": FORMAT,
-            "version": VERSION,
-            "classes": self.classes,
-            "settings": self.settings,
-        }
-        with tempfile.TemporaryDirectory() as folder:
-            model_file = os.path.join(folder, "model.keras")
-            self.model.save(model_file)
-            with atomic_write(path, mode="wb") as raw, zipfile.ZipFile(raw, "w") as archive:
-                archive.write(model_file, "model.keras")
-                archive.writestr("tokenizer.json", self.tokenizer.to_json())
-                archive.writestr("classifier.json", json.dumps(meta, indent=2))
+        meta = {"classes": self.classes, "settings": self.settings}
+        write_classifier(path, self.model, self.tokenizer, meta)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TextClassifier:
@@ -362,42 +345,11 @@ class TextClassifier:
             CorpusError: if the file is not a kembed classifier, is damaged, or was saved
                 by a newer version.
         """
-        path = os.fspath(path)
-        try:
-            with zipfile.ZipFile(path) as archive:
-                meta = json.loads(archive.read("classifier.json").decode("utf-8"))
-                tokenizer_json = archive.read("tokenizer.json").decode("utf-8")
-                model_bytes = archive.read("model.keras")
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise CorpusError(
-                path,
-                None,
-                f"not a kembed classifier, or damaged ({error}). Train and save it again.",
-            ) from None
-        if meta.get("format") != FORMAT:
-            raise CorpusError(path, None, f"not a {FORMAT} file.")
-        if meta.get("version") != VERSION:
-            raise CorpusError(
-                path,
-                None,
-                f"classifier format version {meta.get('version')!r}; this kembed reads "
-                f"version {VERSION}. Upgrade kembed.",
-            )
+        meta, tokenizer, model = read_classifier(path)
         self = cls(**{**meta["settings"], "vectors": None, "embedding": "learned"})
         # Classifiers saved before the optimizer setting were trained with Adadelta.
         self.settings = {"optimizer": "adadelta", **meta["settings"]}
-        self.classes = meta["classes"]
-        self.tokenizer = tokenizer_from_json(tokenizer_json)
-        with tempfile.TemporaryDirectory() as folder:
-            model_file = os.path.join(folder, "model.keras")
-            with open(model_file, "wb") as f:
-                f.write(model_bytes)
-            try:
-                self.model = keras.saving.load_model(model_file, safe_mode=True)
-            except (ValueError, OSError, zipfile.BadZipFile) as error:
-                raise CorpusError(
-                    path, None, f"its Keras model cannot be loaded: {error}"
-                ) from None
+        self.classes, self.tokenizer, self.model = meta["classes"], tokenizer, model
         return self
 
     def __repr__(self) -> str:
