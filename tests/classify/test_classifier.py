@@ -257,7 +257,7 @@ def test_split_clitics_lets_pretrained_vectors_cover_them(tmp_path):
 def test_early_stopping_stops_and_keeps_the_best_epoch():
     texts, labels = _data()
     clf = TextClassifier("bag", output_dim=8, seed=1)
-    history = clf.fit(texts, labels, epochs=40, patience=2, verbose=0)
+    history = clf.fit(texts, labels, epochs=40, patience=2, monitor="val_accuracy", verbose=0)
     val = history.history["val_accuracy"]
     assert len(val) < 40  # stopped early
     held = clf.held_out.tolist()
@@ -288,3 +288,21 @@ def test_early_stopping_on_the_validation_loss():
     assert kept == pytest.approx(accuracy[int(np.argmin(loss))])
     with pytest.raises(ValueError, match="`monitor` must be 'val_accuracy' or 'val_loss'"):
         clf.fit(texts, labels, monitor="loss")
+
+
+def test_bag_stops_on_the_loss_by_default_the_others_on_the_accuracy():
+    texts, labels = _data()
+    labels = [{"neg": "pos", "pos": "neg"}[y] if i % 4 == 0 else y for i, y in enumerate(labels)]
+
+    def run(model, **options):
+        clf = TextClassifier(model, output_dim=8, seed=1, learning_rate=0.05)
+        return clf.fit(texts, labels, patience=2, verbose=0, **options)
+
+    bag = run("bag")
+    assert bag.history == run("bag", monitor="val_loss", epochs=100).history
+    assert bag.params["epochs"] == 100 and len(bag.epoch) < 100
+    cnn = run("cnn")
+    assert cnn.history == run("cnn", monitor="val_accuracy", epochs=25).history
+    assert cnn.params["epochs"] == 25
+    assert run("cnn", monitor="val_loss", epochs=None).params["epochs"] == 100
+    assert run("bag", early_stopping=False).params["epochs"] == 25  # nothing stops it early

@@ -31,13 +31,19 @@ VectorsOption = Annotated[
     str | None,
     typer.Option(help="Pretrained vectors: a file or a named source (e.g. glove-6B-50d)."),
 ]
-Epochs = Annotated[int, typer.Option(min=1, help="Most epochs to train.")]
+Epochs = Annotated[
+    int | None,
+    typer.Option(min=1, help="Most epochs to train (default: 100 on val_loss, else 25)."),
+]
 Patience = Annotated[
     int, typer.Option(min=1, help="Epochs without improvement before early stopping.")
 ]
 Monitor = Annotated[
-    str,
-    typer.Option(help="What early stopping watches: val_accuracy, or val_loss (small data)."),
+    str | None,
+    typer.Option(
+        help="What early stopping watches: val_accuracy or val_loss "
+        "(default: val_loss for bag, else val_accuracy)."
+    ),
 ]
 Seed = Annotated[int | None, typer.Option(help="Random seed (same seed, same model).")]
 Plots = Annotated[
@@ -115,13 +121,13 @@ def fit(
     model: Model = "cnn",
     embedding: Embedding = "learned",
     vectors: VectorsOption = None,
-    epochs: Epochs = 25,
+    epochs: Epochs = None,
     validation_split: Annotated[
         float, typer.Option(min=0.0, max=0.9, help="Fraction held out for early stopping.")
     ] = 0.1,
     early_stopping: Annotated[bool, typer.Option(help="Stop when validation stalls.")] = True,
     patience: Patience = 5,
-    monitor: Monitor = "val_accuracy",
+    monitor: Monitor = None,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
     batch_size: BatchSize = 50,
@@ -260,9 +266,9 @@ def cv(
     model: Model = "cnn",
     embedding: Embedding = "learned",
     vectors: VectorsOption = None,
-    epochs: Epochs = 25,
+    epochs: Epochs = None,
     patience: Patience = 5,
-    monitor: Monitor = "val_accuracy",
+    monitor: Monitor = None,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     optimizer: Optimizer = "adam",
     seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
