@@ -142,6 +142,24 @@ def test_seeded_single_thread_runs_repeat(tmp_path):
     np.testing.assert_array_equal(runs[0].vectors, runs[1].vectors)
 
 
+def test_shuffle_every_epoch_or_once(tmp_path):
+    path = _corpus(tmp_path)
+
+    def run(shuffle, epochs):
+        options = {"dim": 8, "min_count": 1, "workers": 1, "seed": 2}
+        return train_glove(path, epochs=epochs, shuffle=shuffle, **options)
+
+    # The first epoch's order is the same; from the second on, "epoch" draws a new one.
+    np.testing.assert_array_equal(run("epoch", 1).vectors, run("once", 1).vectors)
+    every, once = run("epoch", 2), run("once", 2)
+    assert not np.allclose(every.vectors, once.vectors)
+    np.testing.assert_array_equal(once.vectors, run("once", 2).vectors)
+    assert (every.header["settings"]["shuffle"], once.header["settings"]["shuffle"]) == (
+        "epoch",
+        "once",
+    )
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
@@ -149,6 +167,7 @@ def test_seeded_single_thread_runs_repeat(tmp_path):
         ({"x_max": 0}, r"`x_max` must be positive"),
         ({"bias_eta": -1}, r"`bias_eta` must be positive"),
         ({"epochs": 0}, r"`epochs` must be a positive integer"),
+        ({"shuffle": "never"}, r"`shuffle` must be 'epoch' or 'once'. Received: shuffle='ne"),
         ({"min_count": 10_000}, r"min_count=10000 leaves no word"),
     ],
 )

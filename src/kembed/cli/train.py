@@ -105,6 +105,9 @@ def glove(
     bias_eta: Annotated[
         float, typer.Option(help="Initial learning rate of the biases (glove.c: 1).")
     ] = 1.0,
+    shuffle: Annotated[
+        str, typer.Option(help="epoch (a new order every epoch) or once (glove.c).")
+    ] = "epoch",
     memory: Annotated[float, typer.Option(help="GiB for counting (more spills to disk).")] = 2.0,
     workers: Workers = None,
     seed: Seed = None,
@@ -125,6 +128,7 @@ def glove(
         alpha=alpha,
         eta=eta,
         bias_eta=bias_eta,
+        shuffle=shuffle,
         memory=memory,
         workers=workers,
         seed=seed,
