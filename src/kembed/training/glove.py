@@ -9,10 +9,8 @@ numpy; no Keras.
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 
 import numba
 import numpy as np
@@ -73,30 +71,6 @@ def _epoch(
     return costs.sum()
 
 
-def _orders(rng: np.random.Generator, size: int, epochs: int, shuffle: str) -> Iterator:
-    """Each epoch's order of the `size` entries: one permutation (the one
-    `rng.permutation(size)` draws), with `shuffle="epoch"` shuffled again for every later
-    epoch, in a second thread while the current epoch trains (the same orders as drawn in
-    turn; the shuffle took a third of an epoch's time)."""
-    order = np.arange(size, dtype=np.int32 if size < 2**31 else np.int64)
-    rng.shuffle(order)
-    if shuffle == "once":
-        yield from itertools.repeat(order, epochs)
-        return
-    with ThreadPoolExecutor(1) as shuffler:
-        for epoch in range(epochs):
-            upcoming = shuffler.submit(_shuffled, rng, order) if epoch + 1 < epochs else None
-            yield order
-            if upcoming is not None:
-                order = upcoming.result()
-
-
-def _shuffled(rng: np.random.Generator, order: np.ndarray) -> np.ndarray:
-    order = order.copy()
-    rng.shuffle(order)
-    return order
-
-
 def train_glove(
     corpus: Source | Sequence[Source] | EncodedCorpus,
     *,
@@ -147,9 +121,9 @@ def train_glove(
             and equal on 2.7 M tokens.
         shuffle: `"epoch"`: the co-occurrences in a new random order every epoch;
             `"once"`: one order for all epochs, as `glove.c` (its `shuffle` tool runs
-            once). On the Wikipedia sample every epoch was 0.3-1.0 points better on the
-            four quality measures (see BENCHMARKS.md). The next order is drawn in a
-            second thread while an epoch trains.
+            once). On the Wikipedia sample every epoch was 0.3-1.2 points better on the
+            four quality measures (medians of six seeds against nine, see BENCHMARKS.md),
+            for about 3 s an epoch.
         memory: GiB for counting; more spills to a temporary folder.
         workers: Threads. Defaults to every core.
         seed: Optional int: initial vectors and the shuffle (exactly repeatable with
@@ -190,12 +164,15 @@ def train_glove(
     bw, bc = ((rng.random((2, vocab), dtype=np.float32) - 0.5) / dim).astype(np.float32)
     gw, gc = np.ones_like(w), np.ones_like(c)
     gbw, gbc = np.ones_like(bw), np.ones_like(bc)
+    order = rng.permutation(len(pairs))
     cuts = np.linspace(0, len(pairs), workers + 1).astype(np.int64)
     fitted = time.perf_counter()
     costs = []
     total = epochs * len(pairs)
     with progress_bar(total, "GloVe", enabled=progress, unit="entries") as advance:
-        for order in _orders(rng, len(pairs), epochs, shuffle):
+        for epoch in range(epochs):
+            if epoch and shuffle == "epoch":
+                rng.shuffle(order)
             cost = _epoch(
                 pairs.rows, pairs.cols, pairs.values, order, cuts,
                 w, c, bw, bc, gw, gc, gbw, gbc,
