@@ -121,9 +121,8 @@ def train_glove(
             and equal on 2.7 M tokens.
         shuffle: `"epoch"`: the co-occurrences in a new random order every epoch;
             `"once"`: one order for all epochs, as `glove.c` (its `shuffle` tool runs
-            once). On the Wikipedia sample every epoch was 0.3-1.2 points better on the
-            four quality measures (medians of six seeds against nine, see BENCHMARKS.md),
-            for about 3 s an epoch.
+            once). On the Wikipedia sample every epoch was 0.3-1.0 points better on the
+            four quality measures (see BENCHMARKS.md), for 4 s an epoch (49 M entries).
         memory: GiB for counting; more spills to a temporary folder.
         workers: Threads. Defaults to every core.
         seed: Optional int: initial vectors and the shuffle (exactly repeatable with
