@@ -2,13 +2,13 @@
 here from the copy of its sources that the PyPI sdist `crucyble` 0.1.0.dev4 ships, for
 benchmarks/train_embeddings.py to run in the same run as kembed.
 
-That copy is Stanford's code of 2019 wrapped as functions. Two patches make it the code
-of the reference run (stanfordnlp/GloVe, commit 52f7dbc): `glove.c` gets the update of
+That copy is Stanford's code of 2019 wrapped as functions. Patches make it the code of
+the reference run (stanfordnlp/GloVe, commit 52f7dbc): `glove.c` gets the update of
 PR #149 (each component of a vector's gradient clipped to +-100 before `eta`; the biases'
-updates without `eta`), and `cooccur.c` loses the wrapper's `fclose(logfile)` before the
-merge, which otherwise writes the last log line into the co-occurrence file (and its
-`glove` no longer saves the squared gradients, glove.c's default). Each patch
-must match its text exactly, or the build stops. Needs a C compiler.
+updates without `eta`); the wrapper's changes are undone where they matter: `cooccur.c`
+closed its log before the merge, which then wrote its last line into the co-occurrence
+file, and `glove.c` always saved the squared gradients. Each patch must match its text
+exactly, or the build stops. Needs a C compiler.
 """
 
 from __future__ import annotations
