@@ -70,8 +70,9 @@ def build(folder: Path) -> Path:
             data = response.read()
         if hashlib.sha256(data).hexdigest() != SHA256:
             raise SystemExit(f"{SDIST}: SHA-256 differs from {SHA256}; not building it.")
-        sdist.with_suffix(".part").write_bytes(data)
-        os.replace(sdist.with_suffix(".part"), sdist)
+        part = sdist.with_suffix(".part")
+        part.write_bytes(data)
+        os.replace(part, sdist)
     prefix = "crucyble-0.1.0.dev4/src/lib/glove/"
     with tarfile.open(sdist) as archive:
         for member in archive.getmembers():
