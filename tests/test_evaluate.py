@@ -16,6 +16,7 @@ from kembed.evaluate import (
     WordPairs,
     evaluate_analogies,
     evaluate_word_pairs,
+    is_analogy_file,
     read_analogies,
     read_word_pairs,
 )
@@ -71,7 +72,6 @@ def test_bad_lines_are_skipped_and_listed(tmp_path):
 @pytest.mark.parametrize(
     ("text", "reader", "match"),
     [
-        ("a b c d\n: s\n", read_analogies, r"line 1: a question before any ': section'"),
         (": s\n: t\n", read_analogies, r"no analogy questions"),
         ("", read_word_pairs, r"no line holds"),
         ("a b 1\n", read_word_pairs, r"no line holds 'word1<TAB>word2<TAB>score'"),
@@ -84,8 +84,68 @@ def test_files_without_data_are_errors(tmp_path, text, reader, match):
         reader(path)
 
 
+def test_bare_questions_are_analogies_in_a_section_named_after_the_file(tmp_path):
+    # The hostile test's case: a file without ': section' lines was read as word pairs.
+    path = tmp_path / "mine.txt"
+    path.write_text(
+        "# my questions\na b c d\nshort line\ne f g h\n: named\ni j k l\n", encoding="utf-8"
+    )
+    assert is_analogy_file(path)
+    analogies = read_analogies(path)
+    assert analogies.sections == [
+        ("mine", [("a", "b", "c", "d"), ("e", "f", "g", "h")]),
+        ("named", [("i", "j", "k", "l")]),
+    ]
+    assert analogies.skipped == [3]
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a b 1 2\n", encoding="utf-8")  # four fields ending in a number
+    assert not is_analogy_file(pairs)
+    pairs.write_text("a\tb\t1\n", encoding="utf-8")
+    assert not is_analogy_file(pairs)
+
+
+def test_results_count_the_lines_that_were_skipped(tmp_path):
+    v = Vectors(["a", "b", "c", "d"], np.array([[1, 0], [1, 0.2], [0, 1], [0.1, 1]], "float32"))
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a\tb\t9\na\tc\t1\nbroken\nb\tc\t2\n", encoding="utf-8")
+    result = evaluate_word_pairs(v, pairs)
+    assert result.skipped_lines == 1 and "1 lines skipped" in str(result)
+    assert result.to_dict()["skipped_lines"] == 1
+    questions = tmp_path / "q.txt"
+    questions.write_text(": s\na b c d\nonly three words\n", encoding="utf-8")
+    found = evaluate_analogies(v, questions)
+    assert found.skipped_lines == 1 and "1 lines skipped" in str(found).splitlines()[0]
+
+
+def test_constant_scores_give_nan_without_a_warning():
+    v = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.2], [0, 1]], "float32"))
+    pairs = WordPairs("flat", [("a", "b"), ("a", "c"), ("b", "c")], np.array([5.0, 5.0, 5.0]))
+    result = evaluate_word_pairs(v, pairs)  # warnings are errors in the tests
+    assert np.isnan(result.spearman) and np.isnan(result.pearson)
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ("a\tb\t1\n".encode("utf-16"), r"set.txt: this is not a text file: it looks like UTF-16"),
+        (b"a\tb\t1\ncaf\xe9\tb\t2\n", r"set.txt: not valid utf-8 .*encoding='latin-1'"),
+    ],
+)
+def test_files_that_are_no_utf8_text_name_the_file(tmp_path, data, match):
+    path = tmp_path / "set.txt"
+    path.write_bytes(data)
+    for reader in (read_word_pairs, read_analogies):
+        with pytest.raises(CorpusError, match=match):
+            reader(path)
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+        max_size=8,
+    )
+)
 def test_the_pair_reader_takes_any_text(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("pairs") / "any.txt"
     path.write_text("\n".join([*lines, "x\ty\t3"]), encoding="utf-8", newline="")

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 import keras
 import numpy as np
 
+from kembed.errors import KembedWarning
+
 _ENVIRONMENT = {
     "coordinator": "KERAS_DISTRIBUTION_JOB_ADDRESSES",
     "num_processes": "KERAS_DISTRIBUTION_NUM_PROCESSES",
@@ -28,7 +30,7 @@ _ENVIRONMENT = {
 }
 
 
-class DistributionWarning(UserWarning):
+class DistributionWarning(KembedWarning):
     """Distribution was asked for but is not possible here; training uses one device."""
 
 

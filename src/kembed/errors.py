@@ -45,3 +45,44 @@ class VectorFormatError(_LocatedError):
 
 class SourceError(KembedError, OSError):
     """A named source, a download or a cache entry that cannot be used."""
+
+
+class OutputError(KembedError, OSError):
+    """An output path that kembed will not write: an existing file (without
+    `overwrite=True`), a folder that kembed did not write, or a parent folder that is
+    missing or read-only. Raised before any work starts.
+
+    Attributes:
+        path: The output path.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], message: str):
+        self.path = os.fspath(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+class KembedWarning(UserWarning):
+    """Base class of kembed's warnings (the CLI prints them as one `Warning:` line)."""
+
+
+class CacheWarning(KembedWarning):
+    """The cache folder cannot be written: vectors load without it."""
+
+
+class DataWarning(KembedWarning):
+    """Data that loads but is probably not what was meant (a label "NaN", no held-out
+    texts)."""
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped by Ctrl-C (SIGINT) at the end of a batch. The model holds the
+    best weights so far (with early stopping) or the last ones; nothing was saved.
+
+    Attributes:
+        epoch: The 1-based epoch it stopped in.
+        batch: The 1-based batch of that epoch it stopped after.
+    """
+
+    def __init__(self, epoch: int, batch: int):
+        self.epoch, self.batch = epoch, batch
+        super().__init__(f"Training interrupted (Ctrl-C) after batch {batch:,} of epoch {epoch:,}")

@@ -7,13 +7,18 @@ return result objects. numpy and scipy; no Keras.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import os
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 import numpy as np
 
+from kembed._io import head_of, looks_like
 from kembed.errors import CorpusError
 from kembed.vectors.store import _METHODS as METHODS
 from kembed.vectors.store import Vectors
@@ -44,15 +49,16 @@ def read_word_pairs(path: str | os.PathLike[str], *, encoding: str = "utf-8") ->
     """Reads a word-similarity file: `word1<TAB>word2<TAB>score` a line (`#` comments).
 
     Lines that do not split into two words and a number are skipped and listed in
-    `skipped` (gensim skips them too).
+    `skipped` (gensim skips them too); the results count them.
 
     Raises:
-        CorpusError: if no line holds a pair.
+        CorpusError: if the file is not text or not valid in `encoding`, or no line
+            holds a pair.
     """
     pairs, scores, skipped = [], [], []
-    with open(path, encoding=encoding) as f:
+    with _text(path, encoding) as f:
         for number, line in enumerate(f, start=1):
-            if not line or line.startswith("#"):
+            if not line.strip() or line.startswith("#"):
                 continue
             fields = line.split("\t")
             try:
@@ -70,13 +76,16 @@ def read_word_pairs(path: str | os.PathLike[str], *, encoding: str = "utf-8") ->
 def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Analogies:
     """Reads analogy questions: word2vec's `questions-words.txt` layout (`: section`
     lines, then `a b c d`) or MSR's CSV (`,type,word1,word2,word3,target`; sections by
-    type). Lines that do not hold four words are skipped and listed in `skipped`.
+    type). Questions before any section line (a file of bare `a b c d` lines) form a
+    section named after the file. Lines that do not hold four words are skipped and
+    listed in `skipped`; the results count them.
 
     Raises:
-        CorpusError: if a question comes before any section, or there are none.
+        CorpusError: if the file is not text or not valid in `encoding`, or holds no
+            questions.
     """
     sections, skipped = [], []
-    with open(path, encoding=encoding, newline="") as f:
+    with _text(path, encoding, newline="") as f:
         first = f.readline()
         f.seek(0)
         if first.rstrip("\r\n").split(",")[1:] == ["type", "word1", "word2", "word3", "target"]:
@@ -94,24 +103,57 @@ def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> 
                 if line.startswith(": "):
                     sections.append((line.lstrip(": ").strip(), []))
                     continue
+                if not line.strip() or line.startswith("#"):
+                    continue
                 words = line.split()
                 if len(words) != 4:
                     skipped.append(number)
-                elif not sections:
-                    raise CorpusError(path, number, "a question before any ': section' line.")
-                else:
-                    sections[-1][1].append(tuple(words))
+                    continue
+                if not sections:
+                    sections.append((_name(path), []))
+                sections[-1][1].append(tuple(words))
     if not any(questions for _, questions in sections):
         raise CorpusError(path, None, "no analogy questions ('a b c d' lines) found.")
     return Analogies(_name(path), sections, skipped)
 
 
 def is_analogy_file(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> bool:
-    """Whether a benchmark file holds analogies (a `: section` line or MSR's header)
-    rather than word pairs, judged from its first line."""
+    """Whether a benchmark file holds analogies (a `: section` line, MSR's header, or
+    four words separated by spaces) rather than word pairs (two words and a score,
+    separated by tabs), judged from its first line that is no comment."""
     with open(path, encoding=encoding, errors="replace") as f:
-        first = f.readline()
-    return first.startswith(": ") or first.startswith(",type,word1,word2,word3,target")
+        first = next((line for line in f if line.strip() and not line.startswith("#")), "")
+    if first.startswith((": ", ",type,word1,word2,word3,target")):
+        return True
+    fields = first.split()
+    return "\t" not in first and len(fields) == 4 and not _is_number(fields[-1])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _text(path, encoding: str, newline: str | None = None) -> Iterator[IO[str]]:
+    """Opens a benchmark file for reading text; a file that is not text, or not valid in
+    `encoding`, raises `CorpusError` naming it."""
+    what = looks_like(head_of(path))
+    if what is not None:
+        raise CorpusError(path, None, f"this is not a text file: it looks like {what}.")
+    try:
+        with open(path, encoding=encoding, newline=newline) as f:
+            yield f
+    except UnicodeDecodeError as error:
+        raise CorpusError(
+            path,
+            None,
+            f"not valid {encoding} ({error.reason}). Pass the file's encoding "
+            "(encoding='latin-1').",
+        ) from None
 
 
 def _name(path) -> str:
@@ -128,14 +170,17 @@ class PairsResult:
     pairs: int  # pairs scored
     oov: int  # pairs with an unknown word
     oov_ratio: float  # percent, as gensim computes it
+    skipped_lines: int = 0  # lines of the file that held no pair
 
     def to_dict(self) -> dict:
         return {"kind": "word-pairs", **dataclasses.asdict(self)}
 
     def __str__(self) -> str:
+        skipped = f"; {self.skipped_lines:,} lines skipped" if self.skipped_lines else ""
         return (
             f"{self.name}: Spearman {self.spearman:.4f}, Pearson {self.pearson:.4f} "
-            f"({self.pairs:,} pairs, {self.oov:,} with unknown words: {self.oov_ratio:.1f} %)"
+            f"({self.pairs:,} pairs, {self.oov:,} with unknown words: {self.oov_ratio:.1f} %"
+            f"{skipped})"
         )
 
 
@@ -148,6 +193,7 @@ class AnalogyResult:
     sections: list[tuple[str, int, int]]  # (name, correct, incorrect)
     oov: int  # questions with an unknown word
     questions: int  # questions read
+    skipped_lines: int = 0  # lines of the file that held no question
 
     @property
     def correct(self) -> int:
@@ -183,6 +229,7 @@ class AnalogyResult:
             "incorrect": self.incorrect,
             "oov": self.oov,
             "questions": self.questions,
+            "skipped_lines": self.skipped_lines,
             "sections": [
                 {"section": name, "correct": correct, "incorrect": incorrect}
                 for name, correct, incorrect in self.sections
@@ -194,6 +241,7 @@ class AnalogyResult:
         lines = [
             f"{self.name} ({self.method}): {self.accuracy:.2%} of {answered:,} questions; "
             f"{self.oov:,} of {self.questions:,} skipped for unknown words"
+            + (f"; {self.skipped_lines:,} lines skipped" if self.skipped_lines else "")
         ]
         for section, correct, incorrect in self.sections:
             total = correct + incorrect
@@ -265,10 +313,22 @@ def evaluate_word_pairs(
             f"vectors' first {len(known):,} words: check the file and restrict_vocab."
         )
     gold, scored = pairs.scores[keep], model[keep]
-    spearman = stats.spearmanr(gold, scored).statistic
-    pearson = stats.pearsonr(gold, scored).statistic
+    with warnings.catch_warnings():
+        # Too few pairs, or constant scores: no correlation, NaN (JSON: null).
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spearman = stats.spearmanr(gold, scored).statistic if len(gold) > 1 else np.nan
+        pearson = stats.pearsonr(gold, scored).statistic if len(gold) > 1 else np.nan
     ratio = 100 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
-    return PairsResult(pairs.name, float(spearman), float(pearson), int(keep.sum()), oov, ratio)
+    return PairsResult(
+        pairs.name,
+        float(spearman),
+        float(pearson),
+        int(keep.sum()),
+        oov,
+        ratio,
+        len(pairs.skipped),
+    )
 
 
 def evaluate_analogies(
@@ -327,4 +387,11 @@ def evaluate_analogies(
         correct = int(right[start:stop].sum())
         sections.append((name, correct, int(counted[start:stop].sum()) - correct))
         start = stop
-    return AnalogyResult(analogies.name, method, sections, int((~found).sum()), len(questions))
+    return AnalogyResult(
+        analogies.name,
+        method,
+        sections,
+        int((~found).sum()),
+        len(questions),
+        len(analogies.skipped),
+    )

@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from kembed.errors import CorpusError
+from kembed.errors import CorpusError, OutputError
 from kembed.text import Tokenizer
 
 pytestmark = pytest.mark.keras
@@ -67,6 +67,14 @@ def test_the_three_parts_come_back(saved):
             lambda p: _rewrite(p, "classifier.json", {"format": archive.FORMAT, "version": 1}),
             r"classifier.json lacks the classes or the settings",
         ),
+        (
+            lambda p: _rewrite(
+                p,
+                "classifier.json",
+                {"format": archive.FORMAT, "version": 1, **META, "classes": ["a", "b", "c"]},
+            ),
+            r"classifier.json lists 3 classes but the model has 2 outputs",
+        ),
     ],
 )
 def test_a_damaged_file_gives_a_clear_error(saved, damage, match):
@@ -75,6 +83,18 @@ def test_a_damaged_file_gives_a_clear_error(saved, damage, match):
     with pytest.raises(CorpusError, match=match) as error:
         archive.read_classifier(path)
     assert str(path) in str(error.value)
+
+
+def test_an_existing_file_is_replaced_only_when_asked(saved):
+    path, model, tokenizer = saved
+    before = path.read_bytes()
+    with pytest.raises(OutputError, match=r"model.kembed: exists. Pass overwrite=True"):
+        archive.write_classifier(path, model, tokenizer, META)
+    assert path.read_bytes() == before
+    archive.write_classifier(
+        path, model, tokenizer, {**META, "classes": ["x", "y"]}, overwrite=True
+    )
+    assert archive.read_classifier(path)[0]["classes"] == ["x", "y"]
 
 
 def _rewrite(path, member, meta):

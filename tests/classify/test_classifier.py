@@ -5,12 +5,15 @@ repeat; bad input gets a clear message."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import zipfile
 
 import numpy as np
 import pytest
 
 from kembed import Vectors
+from kembed.errors import DataWarning, TrainingInterrupted
 
 pytestmark = pytest.mark.keras
 
@@ -273,3 +276,36 @@ def test_bag_stops_on_the_loss_by_default_the_others_on_the_accuracy():
     assert cnn.params["epochs"] == 25
     assert run("cnn", monitor="val_loss", epochs=None).params["epochs"] == 100
     assert run("bag", early_stopping=False).params["epochs"] == 25  # nothing stops it early
+
+
+def test_no_texts_predict_nothing_and_the_classifier_stays_usable(trained):
+    # The hostile test's case: a Keras UnboundLocalError, and a broken classifier after.
+    clf = trained[0]
+    assert clf.predict([]) == []
+    assert clf.predict_proba([]).shape == (0, 2)
+    assert clf.predict(["great superb lovely"]) == ["pos"]
+
+
+def test_one_text_a_class_trains_with_a_warning_that_nothing_is_held_out():
+    clf = TextClassifier("bag", output_dim=4, seed=0)
+    with pytest.warns(DataWarning, match=r"No texts held out.*at least 6 texts"):
+        clf.fit(["good film", "bad film"], ["pos", "neg"], epochs=1, verbose=0)
+    assert len(clf.held_out) == 0 and clf.predict(["good"]) in (["pos"], ["neg"])
+
+
+def test_ctrl_c_stops_at_the_end_of_the_batch_and_keeps_the_model():
+    class PressCtrlC(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    texts, labels = _data(400)
+    clf = TextClassifier("bag", output_dim=4, batch_size=10, seed=0)
+    with pytest.raises(TrainingInterrupted, match=r"after batch 2 of epoch 1") as stop:
+        clf.fit(texts, labels, epochs=50, verbose=0, callbacks=[PressCtrlC()])
+    assert isinstance(stop.value, KeyboardInterrupt) and (stop.value.epoch, stop.value.batch) == (
+        1,
+        2,
+    )
+    assert len(clf.predict(["good"])) == 1  # usable, and savable if wanted
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored

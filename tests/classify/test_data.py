@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kembed.classify import read_csv, read_dataset, read_folders, read_line_files
-from kembed.errors import CorpusError
+from kembed.errors import CorpusError, DataWarning
 from tests.conftest import shared_data
 
 
@@ -45,24 +47,61 @@ def test_a_missing_column_lists_the_columns(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("body", "line", "reason"),
+    ("body", "line", "where", "reason"),
     [
-        (b"good,pos\nbad,neg,extra\nok,pos\n", 3, "expected 2 fields, found 3"),
-        (b"good,pos\n,neg\nok,pos\n", 3, "empty text or label"),
-        (b"good,pos\nbad\xff,neg\nok,pos\n", 3, "bytes that are not valid utf-8"),
-        (b'good,pos\n"multi\nline",\nok,pos\n', 3, "empty text or label"),
+        (b"good,pos\nbad,neg,extra\nok,pos\n", 3, "line 3", "expected 2 fields, found 3"),
+        (b"good,pos\n,neg\nok,pos\n", 3, "line 3", "empty text or label"),
+        (
+            b"good,pos\nbad\xff,neg\nok,pos\n",
+            3,
+            "line 3",
+            "bytes that are not valid utf-8; pass the file's encoding, e.g. encoding='latin-1' "
+            "(--encoding latin-1)",
+        ),
+        (
+            b'good,pos\n"multi\nline",\nok,pos\n',
+            3,
+            "lines 3-4",
+            "a row opens on line 3 and runs 2 lines, to line 4: a quote is probably not "
+            "closed (empty text or label)",
+        ),
+        (
+            b'good,pos\nbad,"neg\nx"\nok,pos\n',
+            3,
+            "lines 3-4",
+            "a row opens on line 3 and runs 2 lines, to line 4: a quote is probably not "
+            "closed (a label over several lines)",
+        ),
     ],
 )
-def test_bad_rows_are_named_by_line_and_raise_or_are_listed(tmp_path, body, line, reason):
+def test_bad_rows_are_named_by_line_and_raise_or_are_listed(tmp_path, body, line, where, reason):
     path = tmp_path / "d.csv"
     path.write_bytes(b"text,label\n" + body)
 
-    with pytest.raises(CorpusError, match=rf"d.csv, line {line}: {reason}.*errors='skip'"):
+    with pytest.raises(
+        CorpusError, match=rf"d.csv, line {line}: {re.escape(reason)}.*errors='skip'"
+    ):
         read_csv(path)
     data = read_csv(path, errors="skip")
     assert data.texts[0] == "good" and data.texts[-1] == "ok" and len(data) == 2
-    assert data.skipped == [(f"{path}, line {line}", reason)]
+    assert data.skipped == [(f"{path}, {where}", reason)]
     assert "skipped 1" in str(data)
+
+
+def test_an_unclosed_quote_is_reported_with_every_line_it_swallowed(tmp_path):
+    # A hostile test's case: one stray quote swallowed 196 of 200 rows, "skipped 1".
+    rows = [f"row {i},{'pos' if i % 2 else 'neg'}\n" for i in range(200)]
+    rows[4] = '"row 4 with a stray quote,neg\n'
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\n" + "".join(rows), encoding="utf-8")
+    with pytest.raises(
+        CorpusError, match=r"line 6: a row opens on line 6 and runs 196 lines, to line 201"
+    ):
+        read_csv(path)
+    data = read_csv(path, errors="skip")
+    assert len(data) == 4 and data.lines_lost == 196
+    assert data.skipped[0][0] == f"{path}, lines 6-201"
+    assert "skipped 1 (196 lines)" in str(data)
 
 
 def test_encoding_is_an_option(tmp_path):
@@ -174,11 +213,13 @@ def test_round_trip_through_the_csv_writer(tmp_path_factory, rows):
     writer.writerows(rows)
     path = tmp_path_factory.mktemp("csv") / "d.csv"
     path.write_bytes(buffer.getvalue().encode("utf-8"))
-    kept = [(t, lab.strip()) for t, lab in rows if t.strip() and lab.strip()]
+    kept = [(t, lab.strip()) for t, lab in rows if t.strip() and lab.strip() and "\n" not in lab]
 
-    if not kept:
-        with pytest.raises(CorpusError):
-            read_csv(path, errors="skip")
-        return
-    data = read_csv(path, errors="skip")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # labels such as "NA"
+        if not kept:
+            with pytest.raises(CorpusError):
+                read_csv(path, errors="skip")
+            return
+        data = read_csv(path, errors="skip")
     assert list(zip(data.texts, data.labels, strict=True)) == kept

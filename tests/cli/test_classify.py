@@ -115,7 +115,7 @@ def test_fit_takes_the_optimizer(data, tmp_path):
     assert result.exit_code == 0, result.output
     settings = TextClassifier.load(tmp_path / "m.kembed").settings
     assert (settings["optimizer"], settings["learning_rate"]) == ("adadelta", 1.0)
-    result = runner.invoke(app, [*args[:-1], "sgd"])
+    result = runner.invoke(app, [*args[:-1], "sgd", "--overwrite"])
     assert result.exit_code != 0
     assert "`optimizer` must be one of ('adam', 'adadelta')" in str(result.exception)
 
@@ -178,9 +178,9 @@ def test_fit_data_parallel_on_eight_devices(data, tmp_path):
     result = runner.invoke(app, [*args, "--batch-size", "16", "--shard-embeddings"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.kembed").exists()
-    result = runner.invoke(app, args)  # the default batch of 50 does not split 8 ways
+    result = runner.invoke(app, [*args, "--overwrite"])  # a batch of 50 does not split 8 ways
     assert "batch_size=50 does not split evenly over 8 devices" in str(result.exception)
-    result = runner.invoke(app, [*args[:-1], "many"])
+    result = runner.invoke(app, [*args[:-1], "many", "--overwrite"])
     assert result.exit_code == 2 and "expected 'all' or a number of devices" in result.output
 
 

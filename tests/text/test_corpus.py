@@ -53,10 +53,47 @@ def test_is_lazy(tmp_path):
 def test_bad_encoding_arguments(tmp_path):
     path = tmp_path / "corpus.txt"
     path.write_bytes(b"x\n")
-    with pytest.raises(ValueError, match=r"Unknown encoding. Received: encoding='klingon'"):
+    with pytest.raises(ValueError, match=r"Unknown encoding: 'klingon'. Use a Python codec name"):
         list(read_lines(path, encoding="klingon"))
     with pytest.raises(ValueError, match=r"`encoding` must keep '\\n' as one byte"):
         list(read_lines(path, encoding="utf-16"))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)],
+)
+def test_truncated_or_damaged_compressed_files_name_the_file(tmp_path, suffix, compress):
+    data = compress(b"the cat sat on the mat\n" * 2_000)
+    path = tmp_path / f"corpus.txt{suffix}"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(
+        CorpusError, match=rf"corpus.txt{suffix}: the compressed file is truncated"
+    ):
+        list(read_lines(path))
+    damaged = bytearray(data)
+    damaged[20:60] = bytes(b ^ 0x55 for b in damaged[20:60])
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(CorpusError, match=rf"corpus.txt{suffix}: the compressed data is damaged"):
+        list(read_lines(path))
+
+
+@pytest.mark.parametrize(
+    ("data", "looks"),
+    [
+        ("the cat\nsat\n".encode("utf-16"), "UTF-16 text"),
+        (gzip.compress(b"the cat\n"), "gzip-compressed"),
+        (b"\x00" * 100, "binary data"),
+        (b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n", "an HTML or XML page"),
+    ],
+)
+def test_a_file_that_is_no_text_is_refused_by_name(tmp_path, data, looks):
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(data)
+    with pytest.raises(
+        CorpusError, match=rf"corpus.txt: this is not a text file: it looks like {looks}"
+    ):
+        list(read_lines(path))
 
 
 def test_missing_file(tmp_path):
@@ -66,7 +103,12 @@ def test_missing_file(tmp_path):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    lines=st.lists(st.text().map(lambda t: t.replace("\n", "").rstrip("\r")), max_size=10),
+    lines=st.lists(
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\n")).map(
+            lambda t: t.rstrip("\r")
+        ),
+        max_size=10,
+    ),
     crlf=st.booleans(),
     final_newline=st.booleans(),
 )

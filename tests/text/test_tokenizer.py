@@ -9,6 +9,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
+from kembed.errors import OutputError
 from kembed.text import Tokenizer, read_lines, tokenizer_from_json
 
 CATS = ["The cat sat on the mat.", "The dog sat on the log.", "Dogs and cats living together."]
@@ -246,9 +247,11 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     target.write_text("previous", encoding="utf-8")
     tokenizer = Tokenizer()
     tokenizer.fit_on_texts(CATS)
+    with pytest.raises(OutputError, match=r"tokenizer.json: exists. Pass overwrite=True"):
+        tokenizer.save(target)
     monkeypatch.setattr(Tokenizer, "to_json", lambda self: json.dumps(object()))
     with pytest.raises(TypeError):
-        tokenizer.save(target)
+        tokenizer.save(target, overwrite=True)
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["tokenizer.json"]
 

@@ -130,6 +130,22 @@ def test_very_long_documents(legacy_text, length, seed):
     assert_same_output(legacy, ours, [text, text[::-1]])
 
 
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(settings_=SETTINGS, texts=st.lists(DOCUMENT, max_size=6), segment=st.integers(1, 24))
+def test_long_texts_scanned_in_pieces(legacy_text, monkeypatch, settings_, texts, segment):
+    """A text longer than `SEGMENT` bytes is cut after separators: nothing changes (the
+    hostile test's 53 MB text reserved room for 26 M words at once)."""
+    from kembed.text import wordtable
+
+    monkeypatch.setattr(wordtable, "SEGMENT", segment)
+    legacy, ours = fit_both(legacy_text, settings_, texts)
+    assert_same_state(legacy, ours)
+    if ours.word_index or ours.document_count:
+        assert_same_output(legacy, ours, texts)
+
+
 def test_empty_and_punctuation_only(legacy_text):
     texts = ["", "!!! ... ???", " ", "\t\n", "word"]
     for settings_ in ({}, {"oov_token": "<unk>", "num_words": 2}):

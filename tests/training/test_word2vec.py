@@ -5,6 +5,7 @@ and loads with its counts; bad settings and corpora fail before training."""
 
 from __future__ import annotations
 
+import gzip
 import math
 
 import numpy as np
@@ -182,8 +183,20 @@ def test_bad_corpora(tmp_path):
         train_word2vec(empty)
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00" * 10)
-    with pytest.raises(CorpusError, match=r"image.png, line 1"):
+    with pytest.raises(CorpusError, match=r"image.png: this is not a text file: .*binary data"):
         train_word2vec(binary)
+    nuls = tmp_path / "nuls.txt"  # the hostile test's "1 word from 1 token"
+    nuls.write_bytes(b"\x00" * 10_000)
+    with pytest.raises(CorpusError, match=r"nuls.txt: this is not a text file"):
+        train_word2vec(nuls)
+    late = tmp_path / "late.txt"
+    late.write_bytes(b"the cat sat\n" * 1_000 + b"a\x00b\n")
+    with pytest.raises(CorpusError, match=r"late.txt, line 1,001: a NUL byte"):
+        train_word2vec(late)
+    packed = tmp_path / "packed.txt"  # a gzip under a plain name
+    packed.write_bytes(gzip.compress(b"the cat sat\n" * 100))
+    with pytest.raises(CorpusError, match=r"packed.txt: .*gzip-compressed \(name it .gz"):
+        train_word2vec(packed)
     with pytest.raises(CorpusError, match="no such file or folder"):
         train_word2vec(tmp_path / "missing.txt")
 

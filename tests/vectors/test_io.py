@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kembed.errors import VectorFormatError
+from kembed.errors import OutputError, VectorFormatError
 from kembed.vectors import Vectors
 from kembed.vectors.formats import sniff
 
@@ -178,3 +178,65 @@ def test_refuses_what_gensim_refuses():
     with pytest.raises(VectorFormatError, match="the header says 3 vectors"):
         Vectors.load(path)
     assert Vectors.load(path, errors="skip").index_to_key == ["dummy"]
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_truncated_or_damaged_compressed_vectors_name_the_file(tmp_path, compress):
+    data = compress(b"".join(b"w%d 0.5 -1 2\n" % i for i in range(5_000)))
+    path = tmp_path / "v.txt.z"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(VectorFormatError, match=r"v.txt.z: the compressed file is truncated"):
+        Vectors.load(path, cache=False)
+    damaged = bytearray(data)
+    damaged[20:60] = bytes(b ^ 0x55 for b in damaged[20:60])
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(VectorFormatError, match=r"v.txt.z: the compressed data is damaged"):
+        Vectors.load(path, cache=False)
+
+
+def test_a_damaged_zip_names_the_file(tmp_path):
+    path = tmp_path / "glove.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("glove.txt", TEXT * 1000)
+    data = bytearray(path.read_bytes())
+    data[100:140] = bytes(40)
+    path.write_bytes(bytes(data))
+    with pytest.raises(VectorFormatError, match=r"glove.zip:glove.txt: the compressed data"):
+        Vectors.load(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "looks"),
+    [
+        ("the 0.5 -1\n".encode("utf-16"), "UTF-16 text"),
+        (b"<!DOCTYPE html>\n<html><title>404 Not Found</title></html>\n", "an HTML or XML page"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(200), "binary data"),
+    ],
+)
+def test_a_file_that_is_no_vector_text_says_what_it_looks_like(tmp_path, data, looks):
+    path = tmp_path / "glove.6B.50d.txt"
+    path.write_bytes(data)
+    with pytest.raises(
+        VectorFormatError,
+        match=rf"glove.6B.50d.txt: this is no vector text file: it looks like {looks}",
+    ):
+        Vectors.load(path)
+
+
+def test_save_never_replaces_what_kembed_did_not_write(tmp_path, small):
+    project = tmp_path / "proj"  # the hostile test's `kembed vectors convert a.txt proj`
+    project.mkdir()
+    (project / "work.py").write_text("print('mine')\n", encoding="utf-8")
+    for format in ("native", "glove"):
+        for overwrite in (False, True):
+            with pytest.raises(OutputError, match=r"proj: is a folder that kembed did not write"):
+                small.save(project, format=format, overwrite=overwrite)
+    assert [p.name for p in project.iterdir()] == ["work.py"]
+    text = tmp_path / "v.txt"
+    small.save(text, format="glove")
+    with pytest.raises(OutputError, match=r"v.txt: exists. Pass overwrite=True"):
+        small.save(text, format="glove")
+    small.subset(["cat"]).save(text, format="glove", overwrite=True)
+    assert Vectors.load(text, cache=False).index_to_key == ["cat"]
+    with pytest.raises(OutputError, match=r"the folder .*nowhere does not exist"):
+        small.save(tmp_path / "nowhere" / "v.txt", format="glove")

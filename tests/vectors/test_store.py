@@ -168,3 +168,17 @@ def test_analogies_equal_gensim_on_real_glove(glove_both, method):
             [n.similarity for n in got], [s for _, s in expected], atol=1e-5
         )
     assert ours.analogy("man", "king", "woman")[0].word == "queen"
+
+
+def test_topn_beyond_the_vocabulary_gives_every_other_word_never_the_query(small):
+    # The hostile test's case: the query word came back at -inf.
+    n = len(small)
+    found = small.most_similar(small.index_to_key[0], topn=n + 5)
+    assert len(found) == n - 1 and small.index_to_key[0] not in [w for w, _ in found]
+    indices, sims = small.most_similar_batch(small.index_to_key[:2], topn=n)
+    assert indices.shape == sims.shape == (2, n - 1) and np.isfinite(sims).all()
+    assert all(i not in row for i, row in enumerate(indices))
+    a, b, c = small.index_to_key[:3]
+    answers = small.analogy(a, b, c, topn=n)
+    assert len(answers) == n - 3 and not {a, b, c} & {w for w, _ in answers}
+    assert small.most_similar(a, topn=5, restrict_vocab=1) == []

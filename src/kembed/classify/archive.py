@@ -12,7 +12,7 @@ from typing import Any
 
 import keras
 
-from kembed._io import atomic_write
+from kembed._io import atomic_write, check_output
 from kembed.errors import CorpusError
 from kembed.text import Tokenizer, tokenizer_from_json
 
@@ -21,9 +21,16 @@ VERSION = 1
 
 
 def write_classifier(
-    path: str | os.PathLike[str], model: keras.Model, tokenizer: Tokenizer, meta: dict
+    path: str | os.PathLike[str],
+    model: keras.Model,
+    tokenizer: Tokenizer,
+    meta: dict,
+    *,
+    overwrite: bool = False,
 ) -> None:
-    """Writes the archive (a whole file or none): `meta` gains the format and version."""
+    """Writes the archive (a whole file or none): `meta` gains the format and version.
+    An existing file is replaced only with `overwrite`."""
+    check_output(path, overwrite=overwrite)
     meta = {"format": FORMAT, "version": VERSION, **meta}
     with tempfile.TemporaryDirectory() as folder:
         model_file = os.path.join(folder, "model.keras")
@@ -51,7 +58,7 @@ def read_classifier(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Token
         raise CorpusError(
             path, None, f"not a kembed classifier, or damaged ({error}). Train and save it again."
         ) from None
-    if meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CorpusError(path, None, f"not a {FORMAT} file.")
     if meta.get("version") != VERSION:
         raise CorpusError(
@@ -74,4 +81,12 @@ def read_classifier(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Token
             model = keras.saving.load_model(model_file, safe_mode=True)
         except (ValueError, OSError, zipfile.BadZipFile) as error:
             raise CorpusError(path, None, f"its Keras model cannot be loaded: {error}") from None
+    outputs = model.output_shape[-1] if isinstance(model.output_shape, tuple) else None
+    if outputs != len(meta["classes"]):
+        raise CorpusError(
+            path,
+            None,
+            f"its classifier.json lists {len(meta['classes'])} classes but the model has "
+            f"{outputs} outputs: the archive is damaged. Train and save it again.",
+        )
     return meta, tokenizer, model

@@ -4,7 +4,9 @@ saved and loaded as one atomic file (`kembed.classify.archive`). Keras code."""
 
 from __future__ import annotations
 
+import math
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,10 +14,12 @@ import keras
 import numpy as np
 
 from kembed.classify.archive import read_classifier, write_classifier
+from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, evaluation
 from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
 from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
+from kembed.errors import DataWarning, TrainingInterrupted
 from kembed.text import Tokenizer, split_clitics
 from kembed.vectors.store import Vectors
 
@@ -154,6 +158,10 @@ class TextClassifier:
         that comes out lives on one device of each process. `shard_embeddings` splits
         the embedding's rows over the devices (for large vocabularies).
 
+        Ctrl-C stops training at the end of the current batch and raises
+        `TrainingInterrupted`; the classifier then holds the best weights so far (with
+        early stopping, else the last), and can be saved if that is wanted.
+
         Returns:
             Keras' `History` (loss and accuracy per epoch, and `val_` ones).
 
@@ -161,6 +169,7 @@ class TextClassifier:
             ValueError: if texts and labels differ in length, there are no texts, fewer
                 than two classes, labels mix types, or `monitor` is neither
                 `"val_accuracy"` nor `"val_loss"`.
+            TrainingInterrupted: on Ctrl-C (a `KeyboardInterrupt`).
         """
         if monitor is None:
             monitor = "val_loss" if self.settings["model"] == "bag" else "val_accuracy"
@@ -197,6 +206,14 @@ class TextClassifier:
         sequences = self.tokenizer.texts_to_sequences(texts)
         if not any(sequences):
             raise ValueError("The texts hold no words: check the text column and the encoding.")
+        if validation_split and not len(held):
+            warnings.warn(
+                f"No texts held out: with validation_split={validation_split} every class "
+                f"needs at least {math.floor(0.5 / validation_split) + 1:,} texts. Training runs "
+                "every epoch without early stopping, and nothing measures it.",
+                DataWarning,
+                stacklevel=2,
+            )
         if self.settings["max_length"] is None:
             longest = max(len(sequences[i]) for i in train)
             self.settings["max_length"] = max(longest, MIN_LENGTH)
@@ -214,22 +231,26 @@ class TextClassifier:
                     monitor=monitor, patience=patience, restore_best_weights=True
                 )
             )
-        history = training.fit(
-            model,
-            x[train],
-            y[train],
-            epochs=epochs,
-            validation_data=validation,
-            seed=seed,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
+        stop = StopOnInterrupt()
+        with stop:
+            history = training.fit(
+                model,
+                x[train],
+                y[train],
+                epochs=epochs,
+                validation_data=validation,
+                seed=seed,
+                callbacks=[*callbacks, stop],
+                verbose=verbose,
+            )
         if training.distribution is not None:
             self.model = keras.models.clone_model(model)  # outside the scope: one device
             self.model.set_weights(training.host_weights(model))
             self._compile(self.model)
         else:
             self.model = model
+        if stop.interrupted:
+            raise TrainingInterrupted(stop.epoch, stop.batch)
         return history
 
     def _build(self) -> keras.Model:
@@ -285,9 +306,12 @@ class TextClassifier:
     # --- using it --------------------------------------------------------------------------
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, one row per text, columns in the order of `classes`."""
+        """Class probabilities, one row per text, columns in the order of `classes`
+        (no texts give a (0, classes) array)."""
         self._check_fitted()
         texts = self._prepare(_check_texts(texts))
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
         x = self._pad(self.tokenizer.texts_to_sequences(texts))
         return np.asarray(self.model.predict(x, batch_size=256, verbose=0))
 
@@ -337,12 +361,17 @@ class TextClassifier:
 
     # --- saving ----------------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Saves the classifier as one zip file (atomically): `model.keras`,
-        `tokenizer.json` and `classifier.json` (format, version, labels, settings)."""
+        `tokenizer.json` and `classifier.json` (format, version, labels, settings).
+
+        Raises:
+            OutputError: if `path` exists (without `overwrite=True`) or is a folder, or
+                its folder is missing or read-only.
+        """
         self._check_fitted()
         meta = {"classes": self.classes, "settings": self.settings}
-        write_classifier(path, self.model, self.tokenizer, meta)
+        write_classifier(path, self.model, self.tokenizer, meta, overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TextClassifier:

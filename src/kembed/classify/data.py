@@ -10,12 +10,15 @@ import csv
 import dataclasses
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from kembed.errors import CorpusError
+from kembed._io import head_of, looks_like
+from kembed.errors import CorpusError, DataWarning
+from kembed.text.corpus import check_encoding
 
 _ERRORS = ("raise", "skip")
 
@@ -29,13 +32,16 @@ class Dataset:
         labels: Their labels (str), aligned with `texts`.
         source: Where they came from.
         skipped: `(location, reason)` of every row or file left out, location being
-            `"file, line N"` or a file name.
+            `"file, line N"`, `"file, lines N-M"` (a row over several lines) or a file name.
+        lines_lost: The lines of the files that the skipped rows held (a row whose quote
+            is never closed takes many).
     """
 
     texts: list[str]
     labels: list[str]
     source: str
     skipped: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    lines_lost: int = 0
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -48,7 +54,8 @@ class Dataset:
         text = f"{self.source}: {len(self):,} documents ({classes})"
         if self.skipped:
             shown = "; ".join(f"{where}: {why}" for where, why in self.skipped[:5])
-            text += f"\n  skipped {len(self.skipped):,}: {shown}"
+            lines = f" ({self.lines_lost:,} lines)" if self.lines_lost > len(self.skipped) else ""
+            text += f"\n  skipped {len(self.skipped):,}{lines}: {shown}"
         return text
 
 
@@ -107,9 +114,10 @@ def read_dataset(
         )
     notes = []
     if len(paths) == 1 and paths[0].is_dir():
-        children = sorted(p for p in paths[0].iterdir() if not p.name.startswith("."))
+        folder = paths[0]
+        children = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
         if any(p.is_dir() for p in children):
-            return read_folders(paths[0], encoding=encoding, errors=errors)
+            return read_folders(folder, encoding=encoding, errors=errors)
         files = [p for p in children if p.is_file()]
         paths = [p for p in files if not _is_documentation(p)]
         notes = [
@@ -117,6 +125,13 @@ def read_dataset(
             for p in files
             if p not in paths
         ]
+        if not paths:
+            raise CorpusError(
+                folder,
+                None,
+                "no documents found: expected one folder per class, or one file per class "
+                "(documentation files such as README are no class).",
+            )
     dataset = read_line_files(paths, encoding=encoding, errors=errors)
     dataset.skipped[:0] = notes
     return dataset
@@ -142,7 +157,10 @@ def read_csv(
     """Reads a CSV (or, for `.tsv` files, tab-separated) file with a header row.
 
     Quoted fields may hold commas and line breaks. A row with a missing field, an empty
-    text or label, or bytes that are not valid in `encoding` cannot be read.
+    text or label, a label over several lines, or bytes that are not valid in `encoding`
+    cannot be read. A row over several lines that cannot be read (a quote that is never
+    closed swallows the rest of the file) is reported with the line where it opened and
+    the lines it took, and with `errors="skip"` those lines count in `lines_lost`.
 
     Args:
         path: Path-like. The file.
@@ -155,10 +173,12 @@ def read_csv(
         A `Dataset`.
 
     Raises:
-        CorpusError: if a column does not exist, or a row cannot be read and
-            `errors="raise"`.
+        CorpusError: if the file is not text, a column does not exist, or a row cannot
+            be read and `errors="raise"`.
     """
     path = Path(path)
+    check_encoding(encoding)
+    _check_text(path)
     if delimiter is None:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
@@ -187,13 +207,24 @@ def read_csv(
                 problem = f"expected {len(header)} fields, found {len(row)}"
             elif not row[columns[0]].strip() or not row[columns[1]].strip():
                 problem = "empty text or label"
+            elif "\n" in row[columns[1]]:
+                problem = "a label over several lines"
             elif _undecodable(row[columns[0]]) or _undecodable(row[columns[1]]):
-                problem = f"bytes that are not valid {encoding}"
+                problem = (
+                    f"bytes that are not valid {encoding}; pass the file's encoding, e.g. "
+                    "encoding='latin-1' (--encoding latin-1)"
+                )
             if problem is None:
                 dataset.texts.append(row[columns[0]])
                 dataset.labels.append(row[columns[1]].strip())
             elif row:  # blank lines are not rows
-                _problem(dataset, path, start, problem, errors)
+                end = reader.line_num
+                if end > start:
+                    problem = (
+                        f"a row opens on line {start:,} and runs {end - start + 1:,} lines, to "
+                        f"line {end:,}: a quote is probably not closed ({problem})"
+                    )
+                _problem(dataset, path, (start, end), problem, errors)
             start = reader.line_num + 1
     return _checked(dataset)
 
@@ -209,6 +240,7 @@ def read_folders(
             there are no documents.
     """
     path = Path(path)
+    check_encoding(encoding)
     dataset = Dataset([], [], str(path))
     for folder in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for file in sorted(folder.glob("*.txt")):
@@ -216,6 +248,10 @@ def read_folders(
                 text = file.read_text(encoding=encoding)
             except UnicodeDecodeError as error:
                 _problem(dataset, file, None, f"not valid {encoding}: {error.reason}", errors)
+                continue
+            what = looks_like(text[:4096].encode(encoding, "surrogateescape"))
+            if what is not None:
+                _problem(dataset, file, None, f"not a text file: it looks like {what}", errors)
                 continue
             if not text.strip():
                 _problem(dataset, file, None, "empty document", errors)
@@ -237,12 +273,14 @@ def read_line_files(
             there are no documents.
     """
     paths = [Path(p) for p in paths]
+    check_encoding(encoding)
     suffixes = {p.suffix for p in paths}
     labels = [p.suffix.lstrip(".") if len(suffixes) == len(paths) else p.stem for p in paths]
     if len(set(labels)) != len(labels):
         raise CorpusError(paths[0], None, f"two files give the same label: {labels}.")
     dataset = Dataset([], [], ", ".join(str(p) for p in paths))
     for path, label in zip(paths, labels, strict=True):
+        _check_text(path)
         with open(path, "rb") as f:
             data = f.read()
         for number, line in enumerate(data.split(b"\n"), 1):
@@ -267,15 +305,20 @@ def stratified_folds(labels: Sequence, k: int, *, seed: int = 0) -> list[np.ndar
     [[0, 2], [1, 3]]
 
     Raises:
-        ValueError: if `k` is below 2 or above the number of documents.
+        ValueError: if `k` is below 2 or above the number of documents of the smallest
+            class (a fold would miss that class, or hold no documents).
     """
-    if not isinstance(k, int) or not 2 <= k <= len(labels):
+    y = np.asarray(labels)
+    classes, sizes = np.unique(y, return_counts=True) if len(y) else ([], [0])
+    smallest = int(np.min(sizes))
+    if not isinstance(k, int) or isinstance(k, bool) or not 2 <= k <= smallest:
+        rare = f" (class {str(classes[int(np.argmin(sizes))])!r})" if len(classes) else ""
         raise ValueError(
-            f"`k` must be an integer from 2 to the number of documents ({len(labels)}). "
-            f"Received: k={k!r}"
+            f"`k` must be an integer from 2 to the number of documents of the smallest "
+            f"class, {smallest:,}{rare}, so that every fold holds every class. "
+            f"Received: k={k!r}. Use fewer folds (--folds)."
         )
     rng = np.random.default_rng(seed)
-    y = np.asarray(labels)
     assignment = np.empty(len(y), dtype=int)
     for label in np.unique(y):
         members = rng.permutation(np.flatnonzero(y == label))
@@ -287,13 +330,42 @@ def _undecodable(text: str) -> bool:
     return any("\udc80" <= c <= "\udcff" for c in text) if not text.isascii() else False
 
 
-def _problem(dataset: Dataset, path: Path, line: int | None, problem: str, errors: str) -> None:
+def _check_text(path: Path) -> None:
+    what = looks_like(head_of(path))
+    if what is not None:
+        raise CorpusError(path, None, f"this is not a text file: it looks like {what}.")
+
+
+def _problem(
+    dataset: Dataset, path: Path, line: int | tuple[int, int] | None, problem: str, errors: str
+) -> None:
+    """Raises, or records a row left out; `line` is a row's first and last line."""
+    first, last = line if isinstance(line, tuple) else (line, line)
     if errors == "raise":
-        raise CorpusError(path, line, f"{problem}. Pass errors='skip' to skip and list it.")
-    dataset.skipped.append((str(path) if line is None else f"{path}, line {line:,}", problem))
+        raise CorpusError(path, first, f"{problem}. Pass errors='skip' to skip and list it.")
+    if first is None:
+        where = str(path)
+    else:
+        where = f"{path}, line {first:,}" if first == last else f"{path}, lines {first:,}-{last:,}"
+    dataset.skipped.append((where, problem))
+    dataset.lines_lost += 1 if first is None else last - first + 1
+
+
+# How a missing value is written by pandas, R, spreadsheets and databases.
+_MISSING = frozenset({"nan", "na", "n/a", "null", "none", "nil", "#n/a"})
 
 
 def _checked(dataset: Dataset) -> Dataset:
     if not dataset.texts:
         raise CorpusError(dataset.source, None, "no documents found.")
+    missing = sorted({label for label in set(dataset.labels) if label.lower() in _MISSING})
+    if missing:
+        count = sum(label in missing for label in dataset.labels)
+        warnings.warn(
+            f"{dataset.source}: {count:,} documents have the label {missing[0]!r}, how a "
+            "missing value is written; it is kept as a class. Drop those rows or fill "
+            "in their labels if that is not meant.",
+            DataWarning,
+            stacklevel=3,
+        )
     return dataset

@@ -26,11 +26,12 @@ _state = {"debug": False}
 
 
 def _add_groups() -> None:
-    from kembed.cli import classify, train, vectors
+    from kembed.cli import cache, classify, train, vectors
 
     app.add_typer(vectors.app, name="vectors")
     app.add_typer(classify.app, name="classify")
     app.add_typer(train.app, name="train")
+    app.add_typer(cache.app, name="cache")
 
 
 def _version(value: bool) -> None:
@@ -71,9 +72,21 @@ def demo(
 
 
 def main() -> None:
-    """The console script: runs the app, turning data errors into one line on stderr."""
+    """The console script: runs the app, turning data errors into one line on stderr, and
+    kembed's warnings into one `Warning:` line each."""
+    import warnings
+
     from kembed.errors import KembedError
 
+    show = warnings.showwarning
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        if category.__module__.startswith("kembed") and not _state["debug"]:
+            typer.echo(f"Warning: {message}", err=True)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = one_line
     try:
         app()
     except (KembedError, ValueError, TypeError, KeyError, OSError) as error:
@@ -82,6 +95,8 @@ def main() -> None:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         typer.echo(f"Error: {message}", err=True)
         sys.exit(1)
+    finally:
+        warnings.showwarning = show
 
 
 _add_groups()

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from kembed.cli.options import Overwrite
+
 app = typer.Typer(help="Train, evaluate and use text classifiers.")
 
 Data = Annotated[
@@ -148,13 +150,28 @@ def fit(
     coordinator: Coordinator = None,
     num_processes: NumProcesses = None,
     process_id: ProcessId = None,
+    overwrite: Overwrite = False,
+    save_interrupted: Annotated[
+        bool,
+        typer.Option(
+            "--save-interrupted",
+            help="On Ctrl-C, save the best model so far instead of nothing.",
+        ),
+    ] = False,
 ) -> None:
     """Train a classifier on labelled documents and save it.
 
     With --coordinator, --num-processes and --process-id (or their environment
     variables), run the same command on every host: each trains on its slice of every
-    batch, and process 0 saves the model.
+    batch, and process 0 saves the model. Ctrl-C stops at the end of the current batch
+    and saves nothing (the best model so far with --save-interrupted).
     """
+    from kembed._io import check_output
+    from kembed.errors import TrainingInterrupted
+
+    check_output(out, overwrite=overwrite)
+    if plots is not None:
+        _check_plots(plots)
     devices = _devices(devices)
     rank = 0
     several = any(option is not None for option in (coordinator, num_processes, process_id))
@@ -176,24 +193,32 @@ def fit(
         split_clitics=split_clitics,
         seed=seed,
     )
-    history = clf.fit(
-        dataset.texts,
-        dataset.labels,
-        validation_split=validation_split,
-        epochs=epochs,
-        early_stopping=early_stopping,
-        patience=patience,
-        monitor=monitor,
-        verbose=verbose,
-        devices=devices,
-        shard_embeddings=shard_embeddings,
-    )
+    try:
+        history = clf.fit(
+            dataset.texts,
+            dataset.labels,
+            validation_split=validation_split,
+            epochs=epochs,
+            early_stopping=early_stopping,
+            patience=patience,
+            monitor=monitor,
+            verbose=verbose,
+            devices=devices,
+            shard_embeddings=shard_embeddings,
+        )
+    except TrainingInterrupted as stop:
+        if save_interrupted and not rank:
+            clf.save(out, overwrite=overwrite)
+            typer.echo(f"{stop}: saved the best model so far to {out}.", err=True)
+        else:
+            typer.echo(f"{stop}: nothing saved.", err=True)
+        raise typer.Exit(130) from None
     if rank:
         typer.echo(f"process {rank}: trained; process 0 saves the model.")
         return
     if clf.coverage is not None:
         typer.echo(str(clf.coverage))
-    clf.save(out)
+    clf.save(out, overwrite=overwrite)
     typer.echo(f"saved {clf!r} to {out}")
     if len(clf.held_out):
         held = clf.held_out.tolist()
@@ -283,10 +308,12 @@ def cv(
     import numpy as np
 
     from kembed.classify import stratified_folds
+    from kembed.errors import TrainingInterrupted
 
     dataset = _read(data, text_column, label_column, encoding, errors)
     results = []
-    for k, test in enumerate(stratified_folds(dataset.labels, folds, seed=seed)):
+    splits = stratified_folds(dataset.labels, folds, seed=seed)  # checked before training
+    for k, test in enumerate(splits):
         train = np.setdiff1d(np.arange(len(dataset)), test).tolist()
         clf = _classifier(
             model,
@@ -297,14 +324,18 @@ def cv(
             split_clitics=split_clitics,
             seed=seed + k,
         )
-        clf.fit(
-            [dataset.texts[i] for i in train],
-            [dataset.labels[i] for i in train],
-            epochs=epochs,
-            patience=patience,
-            monitor=monitor,
-            verbose=0,
-        )
+        try:
+            clf.fit(
+                [dataset.texts[i] for i in train],
+                [dataset.labels[i] for i in train],
+                epochs=epochs,
+                patience=patience,
+                monitor=monitor,
+                verbose=0,
+            )
+        except TrainingInterrupted as stop:
+            typer.echo(f"{stop} (fold {k + 1}/{folds}): no result.", err=True)
+            raise typer.Exit(130) from None
         test = test.tolist()
         result = clf.evaluate([dataset.texts[i] for i in test], [dataset.labels[i] for i in test])
         results.append(result)
@@ -331,6 +362,18 @@ def cv(
             f"± {100 * summary['accuracy_std']:.2f} %, macro-F1 "
             f"{100 * summary['macro_f1_mean']:.2f} ± {100 * summary['macro_f1_std']:.2f} %"
         )
+
+
+def _check_plots(folder: Path) -> None:
+    """The plots' folder, made now and checked writable, before training."""
+    from kembed.errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(folder, f"cannot make the folder for plots: {error.strerror}.") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(folder, "the folder for plots is read-only.")
 
 
 def _as_trained(labels: list[str], classes: list) -> list:

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from kembed.cli.options import Overwrite
+
 app = typer.Typer(help="Learn word vectors from your own text.")
 
 Corpus = Annotated[
@@ -33,6 +35,13 @@ SkipPrefix = Annotated[
     str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
 ]
 Encoding = Annotated[str, typer.Option(help="Text encoding of the corpus.")]
+
+
+def _check_out(out: Path, overwrite: bool) -> None:
+    """Checked before training, so that a bad path does not waste the run."""
+    from kembed.vectors.io import check_save_path
+
+    check_save_path(out, format=_format(out), overwrite=overwrite)
 
 
 def _format(out: Path) -> str:
@@ -61,10 +70,12 @@ def word2vec(
     seed: Seed = None,
     skip_prefix: SkipPrefix = None,
     encoding: Encoding = "utf-8",
+    overwrite: Overwrite = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW, negative sampling) and save the vectors."""
     from kembed.training import train_word2vec
 
+    _check_out(out, overwrite)
     vectors = train_word2vec(
         corpus,
         mode=mode,
@@ -82,7 +93,7 @@ def word2vec(
         encoding=encoding,
         progress=True,
     )
-    vectors.save(out, format=_format(out))
+    vectors.save(out, format=_format(out), overwrite=overwrite)
     settings = vectors.header["settings"]
     typer.echo(
         f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens "
@@ -113,10 +124,12 @@ def glove(
     seed: Seed = None,
     skip_prefix: SkipPrefix = None,
     encoding: Encoding = "utf-8",
+    overwrite: Overwrite = False,
 ) -> None:
     """Train GloVe (co-occurrence counts, then AdaGrad) and save W + W~."""
     from kembed.training import train_glove
 
+    _check_out(out, overwrite)
     vectors = train_glove(
         corpus,
         dim=dim,
@@ -136,7 +149,7 @@ def glove(
         encoding=encoding,
         progress=True,
     )
-    vectors.save(out, format=_format(out))
+    vectors.save(out, format=_format(out), overwrite=overwrite)
     settings = vectors.header["settings"]
     typer.echo(
         f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens, "

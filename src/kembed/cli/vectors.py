@@ -4,10 +4,13 @@ options, calls `kembed.vectors`, prints."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from kembed.cli.options import Cache, Overwrite
 
 app = typer.Typer(help="Load, inspect, convert, query and download word vectors.")
 
@@ -24,6 +27,21 @@ def _load(source: str, member: str | None = None, **options):
     from kembed.vectors import Vectors
 
     return Vectors.load(source, member=member, progress=True, **options)
+
+
+def _json(value) -> str:
+    """JSON with NaN and infinities as null (bare NaN is no JSON)."""
+    return json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> None:
@@ -43,9 +61,10 @@ def info(
     source: Source,
     member: Member = None,
     verify: Annotated[bool, typer.Option(help="Check every checksum of a kembed folder.")] = False,
+    cache: Cache = True,
 ) -> None:
     """Show the size, format and load report of vectors."""
-    vectors = _load(source, member, verify=verify)
+    vectors = _load(source, member, verify=verify, cache=cache)
     typer.echo(f"{len(vectors):,} words x {vectors.dim} dimensions")
     typer.echo(str(vectors.report))
     typer.echo("first words: " + " ".join(vectors.index_to_key[:10]))
@@ -60,10 +79,14 @@ def convert(
     ] = "native",
     member: Member = None,
     errors: Annotated[str, typer.Option(help="raise or skip bad lines.")] = "raise",
+    overwrite: Overwrite = False,
 ) -> None:
     """Convert vectors to another format (atomically)."""
+    from kembed.vectors.io import check_save_path
+
+    check_save_path(out, format=to, overwrite=overwrite)
     vectors = _load(source, member, errors=errors, cache=False)
-    vectors.save(out, format=to)
+    vectors.save(out, format=to, overwrite=overwrite)
     typer.echo(str(vectors.report))
     typer.echo(f"wrote {len(vectors):,} vectors to {out} ({to})")
 
@@ -75,9 +98,10 @@ def neighbors(
     topn: Topn = 10,
     restrict_vocab: Restrict = None,
     as_json: Json = False,
+    cache: Cache = True,
 ) -> None:
     """Nearest neighbours (cosine) of each word."""
-    vectors = _load(source)
+    vectors = _load(source, cache=cache)
     indices, sims = vectors.most_similar_batch(words, topn=topn, restrict_vocab=restrict_vocab)
     result = {
         word: [(vectors.index_to_key[i], float(s)) for i, s in zip(row, srow, strict=True)]
@@ -100,9 +124,10 @@ def analogy(
     topn: Topn = 5,
     restrict_vocab: Restrict = None,
     as_json: Json = False,
+    cache: Cache = True,
 ) -> None:
     """Answer "a is to b as c is to ?"."""
-    vectors = _load(source)
+    vectors = _load(source, cache=cache)
     found = vectors.analogy(a, b, c, method=method, topn=topn, restrict_vocab=restrict_vocab)
     if as_json:
         typer.echo(json.dumps([list(n) for n in found], ensure_ascii=False))
@@ -150,11 +175,12 @@ def evaluate(
     ] = False,
     sections: Annotated[bool, typer.Option(help="Show each analogy section.")] = False,
     as_json: Json = False,
+    cache: Cache = True,
 ) -> None:
     """Word-pair similarity (Spearman, Pearson) and analogy accuracy, as gensim reports them."""
     from kembed import evaluate as evaluation
 
-    vectors = _load(source)
+    vectors = _load(source, cache=cache)
     options = {"restrict_vocab": restrict_vocab, "case_insensitive": not case_sensitive}
     results = []
     for path in benchmarks:
@@ -163,7 +189,7 @@ def evaluate(
         else:
             results.append(evaluation.evaluate_word_pairs(vectors, path, **options))
     if as_json:
-        typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        typer.echo(_json([r.to_dict() for r in results]))
         return
     pairs = [r for r in results if isinstance(r, evaluation.PairsResult)]
     if pairs:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from kembed.embedding.coverage import CoverageReport
+from kembed.errors import KembedWarning
 from kembed.vectors.store import Vectors
 
 LOOKUP = ("exact", "lower", "capitalize", "upper")
@@ -25,7 +26,7 @@ _RULES = {
 }
 
 
-class CoverageWarning(UserWarning):
+class CoverageWarning(KembedWarning):
     """The vectors cover none of the vocabulary: the matrix holds no pretrained row."""
 
 

@@ -222,7 +222,7 @@ def save_embedding(layer: layers.Embedding, tokenizer: kembed.Tokenizer, out_dir
     path = out_dir / "embedding.npy"
     with atomic_write(path, mode="wb") as f:
         np.save(f, keras.ops.convert_to_numpy(layer.embeddings), allow_pickle=False)
-    tokenizer.save(out_dir / "tokenizer.json")
+    tokenizer.save(out_dir / "tokenizer.json", overwrite=True)  # the demo's own folder
     return path
 
 

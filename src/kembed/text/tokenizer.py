@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from kembed._io import atomic_write
+from kembed._io import atomic_write, check_output
+from kembed.errors import CorpusError
 from kembed.text import plain
 from kembed.text.batch import (
     COUNTED,
@@ -399,12 +400,18 @@ class Tokenizer:
         one) reads back. `kwargs` go to `json.dumps`."""
         return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
 
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Writes `to_json()` to `path` atomically (a crash leaves no partial file).
 
         Args:
             path: Path-like. The JSON file to write.
+            overwrite: Replace an existing file. Defaults to False.
+
+        Raises:
+            OutputError: if `path` exists (without `overwrite=True`) or is a folder, or
+                its folder is missing or read-only.
         """
+        check_output(path, overwrite=overwrite)
         json_string = self.to_json()
         with atomic_write(path, encoding="utf-8") as f:
             f.write(json_string)
@@ -421,13 +428,14 @@ class Tokenizer:
             The `Tokenizer`.
 
         Raises:
-            ValueError: if the file is not a tokenizer's JSON; the message names the file.
+            CorpusError: if the file is not a tokenizer's JSON in UTF-8; the message names
+                the file and says what is wrong.
         """
         from kembed.text.serialization import tokenizer_from_json
 
-        with open(path, encoding="utf-8") as f:
-            json_string = f.read()
         try:
+            with open(path, encoding="utf-8") as f:
+                json_string = f.read()
             return tokenizer_from_json(json_string, analyzer=analyzer)
-        except ValueError as error:
-            raise ValueError(f"{os.fspath(path)}: {error}") from None
+        except ValueError as error:  # UnicodeDecodeError included
+            raise CorpusError(path, None, str(error)) from None

@@ -132,7 +132,9 @@ class WordTable:
             With `record`, `(ids, doc_offset)`: each token's word id and each text's first
             token (one more entry at the end); otherwise `None`.
         """
-        buf, starts, ends, is_text, seg_doc, doc_segments = chunk.arrays(self.n_docs)
+        buf, starts, ends, is_text, seg_doc, doc_segments = _cut_long_texts(
+            *chunk.arrays(self.n_docs), is_sep
+        )
         if frozen:  # read-only, so that several threads can look up at once
             state = self.state.copy()
         else:
@@ -196,6 +198,57 @@ class WordTable:
         data = self.arena[: self.state[1]].tobytes()
         bounds = self.offsets[start : stop + 1].tolist()
         return [data[a:b].decode(*_ENCODING) for a, b in pairwise(bounds)]
+
+
+SEGMENT = 1 << 20  # bytes: a longer text is scanned in pieces about this long
+
+
+def _cut_long_texts(buf, starts, ends, is_text, docs, doc_segments, is_sep):
+    """Cuts each text longer than `SEGMENT` bytes into pieces that end just after a
+    separator byte, so that no word is split and each piece belongs to the same document
+    (counts are unchanged). The tables then grow with the words really seen, not with the
+    most words a huge text could hold (a 53 MB text once reserved room for 26 M words)."""
+    long = np.flatnonzero(is_text & (ends - starts > SEGMENT))
+    if not len(long):
+        return buf, starts, ends, is_text, docs, doc_segments
+    cuts = {int(i): _cut_points(buf, int(starts[i]), int(ends[i]), is_sep) for i in long}
+    pieces = np.ones(len(starts), dtype=np.int64)
+    for i, points in cuts.items():
+        pieces[i] = len(points) + 1
+    new_starts, new_ends = [], []
+    for i in range(len(starts)):
+        bounds = [int(starts[i]), *cuts.get(i, ()), int(ends[i])]
+        new_starts.extend(bounds[:-1])
+        new_ends.extend(bounds[1:])
+    first = np.concatenate(([0], np.cumsum(pieces)))  # each old segment's first new one
+    return (
+        buf,
+        np.array(new_starts, dtype=np.int64),
+        np.array(new_ends, dtype=np.int64),
+        np.repeat(is_text, pieces),
+        np.repeat(docs, pieces),
+        first[doc_segments],
+    )
+
+
+def _cut_points(buf: np.ndarray, start: int, end: int, is_sep: np.ndarray) -> list[int]:
+    """Positions after a separator, about `SEGMENT` bytes apart, inside `start:end`."""
+    points, position = [], start + SEGMENT
+    while position < end:
+        window = 4096
+        while True:
+            hit = np.flatnonzero(is_sep[buf[position : min(position + window, end)]])
+            if len(hit) or position + window >= end:
+                break
+            window *= 4  # a word longer than the window: look further
+        if not len(hit):
+            break
+        cut = position + int(hit[0]) + 1
+        if cut >= end:
+            break
+        points.append(cut)
+        position = cut + SEGMENT
+    return points
 
 
 def _grown(array: np.ndarray, size: int, keep: int) -> np.ndarray:

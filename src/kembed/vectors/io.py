@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
+import warnings
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from kembed._io import atomic_write
-from kembed.errors import VectorFormatError
+from kembed._io import atomic_write, check_output
+from kembed.errors import CacheWarning, VectorFormatError
+from kembed.vectors import cache as caching
 from kembed.vectors import formats
-from kembed.vectors.cache import entry as cache_entry
 from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
 from kembed.vectors.report import LoadReport
@@ -62,7 +64,9 @@ def load(
             word's vectors to keep.
         dim: Optional int. The vector size of a GloVe file (inferred by default).
         cache: Convert a full load of a text or binary file into the native format in
-            the cache folder, and memory-map it on later loads. Defaults to True.
+            the cache folder (`$KEMBED_CACHE`), and memory-map it on later loads.
+            Defaults to True. A cache folder that cannot be written gives a
+            `CacheWarning` and an uncached load.
         verify: Check the checksums of the whole native matrix on opening.
         progress: Show a progress bar while a text or binary file is read.
 
@@ -91,27 +95,75 @@ def load(
     if format == "native":
         return _open_part(source, wanted, limit, verify)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
-    folder = cache_entry(source, **options) if cache else None
-    if folder is not None and native.is_native(folder):
-        try:
-            vectors = _open_part(folder, wanted, limit, verify)
-        except VectorFormatError:
-            pass  # A damaged entry: rebuilt below by a full load.
-        else:
-            vectors.report.from_cache = True
+    if cache:
+        vectors = _from_cache(source, options, wanted, limit, verify)
+        if vectors is not None:
             return vectors
-    if folder is None or wanted is not None or limit is not None:
+    if not cache or wanted is not None or limit is not None:
         # A partial load parses only what it needs, and is not cached.
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
-    native.write_native(
-        folder,
-        vectors.index_to_key,
-        vectors.vectors,
-        norms=vectors.norms,
-        extra={"source": os.path.realpath(source), "report": vectors.report.to_dict()},
+    # A file with nothing to skip loads the same under every policy: one entry serves all.
+    key = caching.key(source, **(options if vectors.report.skipped else _clean(options)))
+    write_entry(
+        caching.entry(source, **key["options"]), vectors, {"source": key["path"], "cache": key}
     )
     return vectors
+
+
+def _clean(options: dict) -> dict:
+    """The options of the entry that serves every `errors` / `duplicates` policy."""
+    return {**options, "errors": "raise", "duplicates": "first"}
+
+
+def _from_cache(source, options: dict, wanted, limit, verify) -> Vectors | None:
+    """The load from the cache entry made with `options`, or from the one made with no
+    line skipped (the same vectors); None if neither is there (or both are damaged)."""
+    for made_with in [options] + ([_clean(options)] if _clean(options) != options else []):
+        folder = caching.entry(source, **made_with)
+        if not native.is_native(folder):
+            continue
+        try:
+            if made_with is not options and (native.read_header(folder).get("report") or {}).get(
+                "skipped"
+            ):
+                continue  # made with the default policies, and they skipped lines
+            vectors = _open_part(folder, wanted, limit, verify)
+        except VectorFormatError:
+            continue  # a damaged entry: rebuilt by a full load
+        vectors.report.from_cache = True
+        return vectors
+    return None
+
+
+def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
+    """Writes the cache entry `folder` (header fields `extra`, and the load report).
+
+    Returns:
+        False, after a `CacheWarning`, if the cache folder cannot be written.
+    """
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        if folder.is_dir() and not native.is_own_folder(folder):
+            shutil.rmtree(folder)  # a damaged entry of kembed's own cache
+        native.write_native(
+            folder,
+            vectors.index_to_key,
+            vectors.vectors,
+            norms=vectors.norms,
+            extra={"report": vectors.report.to_dict(), **extra},
+            overwrite=True,
+        )
+        return True
+    except OSError as error:
+        warnings.warn(
+            f"The cache folder {caching.cache_dir()} cannot be written ({error}); the vectors "
+            "are loaded without it. Set KEMBED_CACHE to a writable folder, or pass "
+            "cache=False (--no-cache).",
+            CacheWarning,
+            stacklevel=4,
+        )
+        return False
 
 
 def _read(source, **options) -> Vectors:
@@ -126,9 +178,17 @@ def open_native(
     words, matrix, norms, header = native.read_native(
         path, verify=verify, lazy=True, wanted=wanted
     )
-    report = LoadReport.from_dict(
-        {"source": os.fspath(path), "format": "native", **(header.get("report") or {})}
-    )
+    saved = header.get("report") or {}
+    try:
+        report = LoadReport.from_dict(
+            {"source": os.fspath(path), "format": "native", **saved}
+            if isinstance(saved, dict)
+            else saved
+        )
+    except ValueError:
+        raise VectorFormatError(
+            os.path.join(path, "header.json"), None, "its load report is damaged."
+        ) from None
     counts = None
     if wanted is None and native.COUNTS in header["sizes"]:
         counts = np.load(os.path.join(path, native.COUNTS), mmap_mode="r", allow_pickle=False)
@@ -159,9 +219,40 @@ def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -
     return vectors
 
 
-def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "native") -> None:
-    """Writes `vectors` atomically (see `Vectors.save`)."""
+def check_save_path(
+    path: str | os.PathLike[str], *, format: str = "native", overwrite: bool = False
+) -> str:
+    """Checks, before long work, that `save(..., path, format=format)` could write `path`.
+
+    Example:
+
+    >>> import tempfile
+    >>> check_save_path(tempfile.mkdtemp(), format="glove")
+    Traceback (most recent call last):
+    ...
+    kembed.errors.OutputError: ...: is a folder that kembed did not write; ...
+
+    Returns:
+        The absolute path.
+
+    Raises:
+        OutputError: if `path` exists and may not be replaced, or its folder is missing
+            or read-only.
+    """
     check_policy("format", format, formats.FORMATS)
+    owned = native.is_own_folder if format == "native" else None
+    return check_output(path, overwrite=overwrite, owned=owned)
+
+
+def save(
+    vectors: Vectors,
+    path: str | os.PathLike[str],
+    *,
+    format: str = "native",
+    overwrite: bool = False,
+) -> None:
+    """Writes `vectors` atomically (see `Vectors.save`)."""
+    check_save_path(path, format=format, overwrite=overwrite)
     if format == "native":
         extra = {k: v for k, v in vectors.header.items() if k in ("source", "settings")}
         if vectors.report is not None:
@@ -173,6 +264,7 @@ def save(vectors: Vectors, path: str | os.PathLike[str], *, format: str = "nativ
             norms=vectors.norms,
             counts=vectors.counts,
             extra=extra,
+            overwrite=overwrite,
         )
         return
     opener = streams.OPENERS.get(os.path.splitext(os.fspath(path))[1].lstrip("."))

@@ -43,8 +43,28 @@ class LoadReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoadReport:
+        """The report saved by `to_dict` (in a native header).
+
+        Raises:
+            ValueError: if `data` is not such a report (a field of the wrong type).
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"A load report must be a dict. Received: {type(data).__name__}")
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        report = cls(**{k: v for k, v in data.items() if k in names})
+        counts = (report.lines_read, report.vectors_kept, report.invalid_utf8)
+        well_typed = (
+            isinstance(report.source, str)
+            and isinstance(report.format, str)
+            and all(type(n) is int for n in counts)
+            and (report.header_count is None or type(report.header_count) is int)
+            and isinstance(report.from_cache, bool)
+            and isinstance(report.skipped, dict)
+            and all(isinstance(k, str) and type(n) is int for k, n in report.skipped.items())
+        )
+        if not well_typed:
+            raise ValueError(f"Not a load report: {str(data)[:80]}")
+        return report
 
     def __str__(self) -> str:
         lines = [

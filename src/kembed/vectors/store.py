@@ -128,12 +128,30 @@ class Vectors:
 
         return io.load(source, **options)
 
-    def save(self, path: str | os.PathLike[str], *, format: str = "native") -> None:
+    def save(
+        self, path: str | os.PathLike[str], *, format: str = "native", overwrite: bool = False
+    ) -> None:
         """Saves the vectors atomically as `"native"` (a folder), `"glove"`, `"word2vec"`
-        (text) or `"word2vec-binary"`; a `.gz`, `.bz2` or `.xz` name compresses."""
+        (text) or `"word2vec-binary"`; a `.gz`, `.bz2` or `.xz` name compresses.
+
+        The path is checked before anything is written: an existing file, or a kembed
+        folder, is replaced only with `overwrite=True`; any other folder never is.
+
+        Example:
+
+        >>> import numpy as np, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.kembed"
+        >>> Vectors(["a", "b"], np.eye(2)).save(path)
+        >>> Vectors.load(path).index_to_key
+        ['a', 'b']
+
+        Raises:
+            OutputError: if `path` exists (without `overwrite=True`) or is a folder that
+                kembed did not write, or its parent folder is missing or read-only.
+        """
         from kembed.vectors import io
 
-        io.save(self, path, format=format)
+        io.save(self, path, format=format, overwrite=overwrite)
 
     # --- lookup --------------------------------------------------------------------------
 
@@ -246,7 +264,9 @@ class Vectors:
         scores = self.unit[:limit] @ query
         scores[[u for u in used if u < limit]] = -np.inf
         best = _topn(scores[None, :], topn)[0][0]
-        return [Neighbor(self.index_to_key[i], float(scores[i])) for i in best]
+        return [
+            Neighbor(self.index_to_key[i], float(scores[i])) for i in best if scores[i] > -np.inf
+        ]
 
     def most_similar_batch(
         self, words: Sequence[str], *, topn: int = 10, restrict_vocab: int | None = None
@@ -267,7 +287,8 @@ class Vectors:
             restrict_vocab: Optional int. Search only the first `restrict_vocab` rows.
 
         Returns:
-            (indices, similarities): two arrays of shape (len(words), topn).
+            (indices, similarities): two arrays of shape (len(words), k), k being `topn`
+            or, when fewer words are left to answer with, their number.
         """
         _check_topn(topn)
         ids = np.array([self.index(w) for w in words], dtype=np.int64)
@@ -275,8 +296,8 @@ class Vectors:
         from kembed.vectors import search
 
         queries = np.ascontiguousarray(self.unit[ids])
-        return search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
-                            len(ids), [ids], topn, limit)  # fmt: skip
+        return _answered(search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
+                                      len(ids), [ids], topn, limit))  # fmt: skip
 
     def analogy(
         self,
@@ -322,13 +343,14 @@ class Vectors:
         """Many analogies at once (see `analogy`), in blocks of matrix products.
 
         Returns:
-            (indices, scores): two arrays of shape (len(a), topn).
+            (indices, scores): two arrays of shape (len(a), k), k being `topn` or, when
+            fewer words are left to answer with, their number.
         """
         _check_topn(topn)
         if not len(a) == len(b) == len(c):
             raise ValueError("`a`, `b` and `c` must have the same length.")
         ia, ib, ic = (np.array([self.index(w) for w in ws], dtype=np.int64) for ws in (a, b, c))
-        return self._analogy_rows(ia, ib, ic, method, topn, self._limit(restrict_vocab))
+        return _answered(self._analogy_rows(ia, ib, ic, method, topn, self._limit(restrict_vocab)))
 
     def _analogy_rows(
         self, ia: np.ndarray, ib: np.ndarray, ic: np.ndarray, method: str, topn: int, limit: int
@@ -347,6 +369,14 @@ class Vectors:
         rows = np.array([index[w] for w in keep], dtype=np.int64)
         counts = None if self.counts is None else self.counts[rows]
         return Vectors(keep, self.vectors[rows], header=self.header, counts=counts)
+
+
+def _answered(found: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Drops the columns past the last one every query could fill: a `topn` above the
+    words left to answer with gets excluded words at -inf, which are no answers."""
+    indices, scores = found
+    k = int(np.isfinite(scores).sum(axis=1).min()) if len(scores) else scores.shape[1]
+    return indices[:, :k], scores[:, :k]
 
 
 def _topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kembed.errors import VectorFormatError
-from kembed.vectors.formats.native import read_native, write_native
+from kembed.errors import OutputError, VectorFormatError
+from kembed.vectors.formats.native import is_own_folder, read_native, write_native
 
 
 @pytest.fixture
@@ -31,9 +35,105 @@ def test_round_trip_memory_mapped(folder):
 
 
 def test_rewrite_replaces_atomically(folder):
-    write_native(folder, ["a"], np.ones((1, 2), np.float32))
+    write_native(folder, ["a"], np.ones((1, 2), np.float32), overwrite=True)
     assert read_native(folder)[0] == ["a"]
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]
+
+
+def test_an_existing_kembed_folder_needs_overwrite(folder):
+    with pytest.raises(OutputError, match=r"v.kembed: exists \(a kembed folder\). Pass overwrite"):
+        write_native(folder, ["a"], np.ones((1, 2), np.float32))
+    assert read_native(folder)[0] == ["the", "caf\udce9", "new york"]
+
+
+def test_a_folder_kembed_did_not_write_is_never_deleted(tmp_path):
+    # The hostile test's case: `kembed train word2vec corp -o corp` deleted the corpus.
+    corpus = tmp_path / "corp"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("the cat sat\n", encoding="utf-8")
+    for overwrite in (False, True):
+        with pytest.raises(OutputError, match=r"corp: is a folder that kembed did not write"):
+            write_native(corpus, ["a"], np.ones((1, 2), np.float32), overwrite=overwrite)
+    assert [p.name for p in tmp_path.iterdir()] == ["corp"]
+    assert (corpus / "a.txt").read_text(encoding="utf-8") == "the cat sat\n"
+
+
+def test_a_kembed_folder_holding_the_users_files_is_not_kembeds_to_replace(folder):
+    (folder / "notes.md").write_text("mine", encoding="utf-8")
+    assert not is_own_folder(folder)
+    with pytest.raises(OutputError, match=r"is a folder that kembed did not write"):
+        write_native(folder, ["a"], np.ones((1, 2), np.float32), overwrite=True)
+    assert (folder / "notes.md").exists() and read_native(folder)[0][0] == "the"
+
+
+def test_a_file_is_replaced_by_a_folder_only_with_overwrite(tmp_path):
+    path = tmp_path / "v"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"v: exists. Pass overwrite=True"):
+        write_native(path, ["a"], np.ones((1, 2), np.float32))
+    write_native(path, ["a"], np.ones((1, 2), np.float32), overwrite=True)
+    assert read_native(path)[0] == ["a"]
+
+
+def test_the_folder_follows_the_umask(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        write_native(tmp_path / "v", ["a"], np.ones((1, 2), np.float32))
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "v").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "v" / "vectors.npy").stat().st_mode & 0o777 == 0o644
+
+
+_REWRITE = """
+import os, time
+import numpy as np
+from kembed.vectors.formats import native
+
+def stall(*args):
+    print("written", flush=True)
+    time.sleep(60)
+
+real_replace = os.replace
+
+def stall_replace(src, dst):
+    if dst == {folder!r}:
+        stall()
+    real_replace(src, dst)
+
+{patch}
+native.write_native({folder!r}, ["new"], np.ones((1, 2), np.float32), overwrite=True)
+"""
+
+
+def _killed_rewrite(folder, patch: str) -> None:
+    """Rewrites `folder` in a subprocess that `patch` stalls (it prints "written" first),
+    and kills it there with SIGKILL."""
+    code = _REWRITE.format(patch=patch, folder=str(folder))
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as p:
+        try:
+            assert p.stdout.readline() == "written\n"
+        finally:
+            p.send_signal(signal.SIGKILL)
+            p.wait(timeout=60)
+
+
+def test_a_rewrite_killed_before_the_swap_keeps_the_old_folder(folder):
+    _killed_rewrite(folder, "native.exchange = stall")
+    assert read_native(folder, verify=True)[0] == ["the", "caf\udce9", "new york"]
+    write_native(folder, ["newer"], np.ones((1, 2), np.float32), overwrite=True)
+    assert read_native(folder)[0] == ["newer"]
+    assert [p.name for p in folder.parent.iterdir()] == ["v.kembed"]  # leftovers swept
+
+
+def test_without_an_atomic_swap_a_killed_rewrite_keeps_the_old_folder_aside(folder):
+    patch = "native.exchange = lambda a, b: False\nos.replace = stall_replace"
+    _killed_rewrite(folder, patch)
+    kept = [p for p in folder.parent.iterdir() if p.name.endswith(".old")]
+    assert not folder.exists() and len(kept) == 1  # the old content, or nothing, never a mix
+    assert read_native(kept[0] / "x", verify=True)[0] == ["the", "caf\udce9", "new york"]
+    write_native(folder, ["newer"], np.ones((1, 2), np.float32))
+    assert kept[0].exists()  # never swept: it holds the user's old vectors
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from kembed._io import looks_like
+from kembed.errors import VectorFormatError
 from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import parse_header
 from kembed.vectors.formats.native import is_native
@@ -43,4 +45,12 @@ def read(path, *, format: str, dim=None, **options):
         return read_binary(path, **options)
     from kembed.vectors.formats.text import read_text
 
+    with streams.open_bytes(path, member=options.get("member")) as stream:
+        what = looks_like(stream.read(4096))
+    if what is not None:
+        raise VectorFormatError(
+            streams.display_name(path, options.get("member")),
+            None,
+            f"this is no vector text file: it looks like {what}.",
+        )
     return read_text(path, header=format == "word2vec", dim=dim, **options)

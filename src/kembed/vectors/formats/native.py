@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -27,19 +26,37 @@ from typing import Any
 import numpy as np
 
 from kembed.__about__ import __version__
-from kembed._io import file_sha256
-from kembed.errors import VectorFormatError
+from kembed._io import check_output, exchange, file_sha256, make_folder
+from kembed.errors import OutputError, VectorFormatError
 
 FORMAT = "kembed-vectors"
 VERSION = 1
 FILES = ("vectors.npy", "norms.npy", "vocab.txt")
 INDEX_FILES = ("word_hashes.npy", "word_rows.npy")
 COUNTS = "counts.npy"  # optional: the corpus count of each word (trained vectors)
+_ALLOWED = frozenset((*FILES, *INDEX_FILES, COUNTS))
 
 
 def is_native(path: str | os.PathLike[str]) -> bool:
     """True if `path` is a folder holding a native `header.json`."""
     return os.path.isfile(os.path.join(path, "header.json"))
+
+
+def is_own_folder(path: str | os.PathLike[str]) -> bool:
+    """True if `path` is a native folder that kembed wrote and nothing else is in: its
+    header names the format, and it holds only the files the format has. Only such a
+    folder is ever replaced."""
+    try:
+        with open(os.path.join(path, "header.json"), encoding="utf-8") as f:
+            header = json.load(f)
+        names = set(os.listdir(path))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(header, dict)
+        and header.get("format") == FORMAT
+        and names <= {"header.json", *_ALLOWED}
+    )
 
 
 def write_native(
@@ -50,8 +67,13 @@ def write_native(
     norms: np.ndarray | None = None,
     counts: np.ndarray | None = None,
     extra: dict[str, Any] | None = None,
+    overwrite: bool = False,
 ) -> None:
-    """Writes the native folder `path` atomically (replacing an existing one).
+    """Writes the native folder `path` atomically.
+
+    An existing file, or a folder that `is_own_folder` recognises, is replaced only with
+    `overwrite`; any other folder is never replaced. The path is checked before anything
+    is written.
 
     Args:
         path: Path-like. The folder to create.
@@ -61,9 +83,11 @@ def write_native(
         counts: Optional corpus count of each word, written as `counts.npy`.
         extra: Optional JSON-serialisable fields for the header (`source`, `report`,
             `settings`).
+        overwrite: Replace an existing file or kembed folder at `path`.
 
     Raises:
         ValueError: if a word contains a newline or the shapes disagree.
+        OutputError: if `path` may not be written (see `kembed._io.check_output`).
     """
     if matrix.ndim != 2 or matrix.shape[0] != len(words):
         raise ValueError(f"Expected a matrix of {len(words)} rows. Received: shape={matrix.shape}")
@@ -79,10 +103,9 @@ def write_native(
         raise ValueError(
             f"Words must be text that UTF-8 can encode; {bad!r} holds a lone surrogate."
         )
-    path = os.path.abspath(os.fspath(path))
+    path = check_output(path, overwrite=overwrite, owned=is_own_folder)
     parent = os.path.dirname(path)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    tmp = make_folder(parent, os.path.basename(path))
     try:
         matrix = np.asarray(matrix, dtype="<f4")
         np.save(os.path.join(tmp, "vectors.npy"), matrix, allow_pickle=False)
@@ -115,16 +138,24 @@ def write_native(
         for name in os.listdir(tmp):
             with open(os.path.join(tmp, name), "rb") as f:
                 os.fsync(f.fileno())
-        old = None
-        if os.path.exists(path):
-            old = tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".old")
+        if os.path.lexists(path):
+            # Checked again here: the path may have changed during the write.
+            check_output(path, overwrite=overwrite, owned=is_own_folder)
+            if exchange(tmp, path):  # one atomic step: the old folder is now at `tmp`
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
+            # ".old": if killed before the next rename, the old folder is kept in there.
+            old = make_folder(parent, os.path.basename(path), suffix=".old")
             os.replace(path, os.path.join(old, "x"))
-        os.replace(tmp, path)
-        if old:
+            os.replace(tmp, path)
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+        else:
+            os.replace(tmp, path)
+    except BaseException as error:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)
+        if isinstance(error, OSError) and str(error.filename).startswith(tmp):
+            raise OutputError(path, f"cannot write the folder: {error.strerror}.") from None
         raise
 
 
@@ -144,6 +175,24 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
             None,
             f"format version {header.get('version')!r}, this kembed reads version {VERSION}."
             " Upgrade kembed or convert the vectors again.",
+        )
+    shape, sizes, sums = header.get("shape"), header.get("sizes"), header.get("sha256")
+    well_formed = (
+        isinstance(shape, list)
+        and len(shape) == 2
+        and all(type(n) is int and n >= 0 for n in shape)
+        and isinstance(sizes, dict)
+        and isinstance(sums, dict)
+        and set(FILES) <= set(sizes) <= set(sums)
+        and all(n in _ALLOWED for n in sizes)
+        and all(type(n) is int for n in sizes.values())
+        and all(isinstance(v, str) for v in sums.values())
+    )
+    if not well_formed:
+        raise VectorFormatError(
+            name,
+            None,
+            "the header lacks a valid shape, sizes or checksums: the folder is damaged.",
         )
     return header
 

@@ -19,7 +19,8 @@ from typing import IO
 
 import numpy as np
 
-from kembed.errors import VectorFormatError
+from kembed._io import DECOMPRESSION_ERRORS, decompression_problem
+from kembed.errors import KembedError, VectorFormatError
 
 _MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 OPENERS = {"gz": gzip.open, "bz2": bz2.open, "xz": lzma.open}
@@ -62,7 +63,8 @@ def open_bytes(path: str | os.PathLike[str], *, member: str | None = None) -> It
     """
     kind = compression(path)
     if kind == "zip":
-        members = zip_members(path)
+        with _decompressing(path, member):
+            members = zip_members(path)
         if member is None and len(members) == 1:
             member = members[0]
         if member not in members:
@@ -72,14 +74,36 @@ def open_bytes(path: str | os.PathLike[str], *, member: str | None = None) -> It
                 None,
                 f"the archive {what}; pass member= one of: {', '.join(members)}.",
             )
-        with zipfile.ZipFile(path) as archive, archive.open(member) as f:
+        with (
+            _decompressing(path, member),
+            zipfile.ZipFile(path) as archive,
+            archive.open(member) as f,
+        ):
             yield f
         return
     if member is not None:
         raise VectorFormatError(path, None, f"member={member!r} given, but this is no zip file.")
     opener = OPENERS.get(kind, open)
-    with opener(path, "rb") as f:
+    with _decompressing(path, None) if kind else contextlib.nullcontext(), opener(path, "rb") as f:
         yield f
+
+
+@contextlib.contextmanager
+def _decompressing(path, member: str | None) -> Iterator[None]:
+    """Turns a decompressor's error (truncated or damaged data) into a
+    `VectorFormatError` naming the file."""
+    try:
+        yield
+    except (*DECOMPRESSION_ERRORS, OSError) as error:
+        if isinstance(error, KembedError) or (
+            isinstance(error, OSError) and (error.errno is not None or error.filename)
+        ):
+            raise  # ours, or a real I/O error (bz2 reports damage as a bare OSError)
+        raise VectorFormatError(
+            display_name(path, member),
+            None,
+            f"{decompression_problem(error)}. Download or compress it again.",
+        ) from None
 
 
 def blocks(
