@@ -18,11 +18,11 @@ $(VENV)/.demo-installed: $(BUILD) | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[glove]"
 	touch $@
 
-# kembed, its test tools and the PyTorch backend. torch is pinned first, by itself, so
-# that pip takes the CPU build that this machine keeps on disk.
+# kembed, its test tools and the PyTorch and TensorFlow backends. torch is pinned first,
+# by itself, so that pip takes the CPU build that this machine keeps on disk.
 $(VENV)/.test-installed: $(BUILD) | $(BIN)/python
 	$(BIN)/pip install --quiet "torch==2.13.0"
-	$(BIN)/pip install --quiet -e ".[test,torch,glove]"
+	$(BIN)/pip install --quiet -e ".[test,torch,tensorflow,glove]"
 	touch $@
 
 demo: $(VENV)/.demo-installed
@@ -32,10 +32,12 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite on JAX (the default backend), then every Keras-facing test on PyTorch.
+# The whole suite on JAX (the default backend), then every Keras-facing test on PyTorch
+# and on TensorFlow.
 test: lint
 	KERAS_BACKEND=jax $(BIN)/python -m pytest
 	KERAS_BACKEND=torch $(BIN)/python -m pytest -m keras
+	TF_CPP_MIN_LOG_LEVEL=2 KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -m keras
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/tokenizer.py

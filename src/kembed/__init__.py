@@ -8,7 +8,17 @@ from kembed.__about__ import __version__
 from kembed.backend import select_backend
 from kembed.classify import Dataset, Evaluation, read_dataset
 from kembed.embedding import CoverageReport, CoverageWarning, candidate_words, embedding_matrix
-from kembed.errors import CorpusError, KembedError, SourceError, VectorFormatError
+from kembed.errors import (
+    CacheWarning,
+    CorpusError,
+    DataWarning,
+    KembedError,
+    KembedWarning,
+    OutputError,
+    SourceError,
+    TrainingInterrupted,
+    VectorFormatError,
+)
 from kembed.text import (
     Tokenizer,
     hashing_trick,
@@ -36,19 +46,24 @@ _LAZY = {
 }
 
 __all__ = [
+    "CacheWarning",
     "CorpusError",
     "CoverageReport",
     "CoverageWarning",
     "DataParallelTraining",
+    "DataWarning",
     "Dataset",
     "Evaluation",
     "FrozenRowsEmbedding",
     "KembedError",
+    "KembedWarning",
     "LoadReport",
     "Neighbor",
+    "OutputError",
     "SourceError",
     "TextClassifier",
     "Tokenizer",
+    "TrainingInterrupted",
     "VectorFormatError",
     "Vectors",
     "__version__",

@@ -20,7 +20,7 @@ import numpy as np
 
 from kembed._io import head_of, looks_like
 from kembed.errors import CorpusError
-from kembed.vectors.store import _METHODS as METHODS
+from kembed.vectors.search import METHODS
 from kembed.vectors.store import Vectors
 
 GENSIM_TOPN = 5  # gensim looks at the 5 best answers for one not a case variant of a query

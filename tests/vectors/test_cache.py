@@ -4,6 +4,8 @@ from, a cache that cannot be written only warns, and entries are listed and clea
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -46,6 +48,7 @@ def test_what_is_checked_on_open(tmp_path, private_cache):
     path = tmp_path / "v.txt"
     path.write_bytes(TEXT)
     Vectors.load(path)
+    cache.wait()
     entry = next((private_cache / "vectors").iterdir())
     matrix = entry / "vectors.npy"
     data = bytearray(matrix.read_bytes())
@@ -108,3 +111,22 @@ def test_entries_list_and_clear_only_kembeds_folders(tmp_path, private_cache):
     assert len(cache.clear()) == 1 and cache.entries() == []
     assert (stranger / "keep.txt").exists()
     np.testing.assert_array_equal(Vectors.load(other, errors="skip")["cat"], [2, 3.25])
+
+
+def test_a_process_that_loads_and_exits_leaves_a_whole_entry(tmp_path, private_cache):
+    path = tmp_path / "v.txt"
+    path.write_bytes(TEXT * 1)
+    code = f"from kembed import Vectors; Vectors.load({str(path)!r})"
+    env = {**os.environ, "KEMBED_CACHE": str(private_cache)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=300)
+    assert [e.source for e in cache.entries()] == [str(path.resolve())]
+    assert Vectors.load(path, verify=True).report.from_cache
+
+
+def test_loads_while_the_entry_is_written_wait_for_it(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"".join(b"w%d 1 2 3\n" % i for i in range(20_000)))
+    first = Vectors.load(path)
+    second = Vectors.load(path)  # waits for the first load's write, then maps it
+    assert not first.report.from_cache and second.report.from_cache
+    np.testing.assert_array_equal(first.vectors, second.vectors)

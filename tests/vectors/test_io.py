@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from kembed.errors import OutputError, VectorFormatError
-from kembed.vectors import Vectors
+from kembed.vectors import Vectors, cache
 from kembed.vectors.formats import sniff
 
 TEXT = b"the 0.5 -1\ncat 2 3.25\n"
@@ -75,6 +75,7 @@ def test_cache_is_used_then_rebuilt_when_damaged_or_stale(tmp_path, private_cach
     second = Vectors.load(path)
     assert second.report.from_cache and isinstance(second.vectors, np.memmap)
     np.testing.assert_array_equal(second.vectors, first.vectors)
+    cache.wait()  # the first load writes its entry in a background thread
     entry = next((private_cache / "vectors").iterdir())
     (entry / "vectors.npy").write_bytes(b"damaged")
     third = Vectors.load(path)
@@ -102,6 +103,7 @@ def test_a_cached_load_does_not_load_the_parsers(tmp_path, private_cache):
     path = tmp_path / "v.txt"
     path.write_bytes(TEXT)
     Vectors.load(path)
+    cache.wait()
     code = (
         "import sys\nfrom kembed import Vectors\n"
         f"v = Vectors.load({str(path)!r}, vocab=['cat'])\n"
@@ -240,3 +242,22 @@ def test_save_never_replaces_what_kembed_did_not_write(tmp_path, small):
     assert Vectors.load(text, cache=False).index_to_key == ["cat"]
     with pytest.raises(OutputError, match=r"the folder .*nowhere does not exist"):
         small.save(tmp_path / "nowhere" / "v.txt", format="glove")
+
+
+@pytest.mark.parametrize(
+    ("name", "format"),
+    [
+        ("v.txt", "glove"),
+        ("v.TXT.gz", "glove"),
+        ("v.vec.xz", "word2vec"),
+        ("v.bin.bz2", "word2vec-binary"),
+        ("v.bin", "word2vec-binary"),
+        ("v.kembed", "native"),
+        ("v", "native"),
+    ],
+)
+def test_save_takes_the_format_from_the_name(tmp_path, small, name, format):
+    path = tmp_path / name
+    small.save(path)
+    assert sniff(path) == format
+    assert Vectors.load(path, cache=False).index_to_key == small.index_to_key

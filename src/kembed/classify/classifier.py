@@ -116,11 +116,30 @@ class TextClassifier:
             "seed": seed,
         }
         self._vectors = vectors if isinstance(vectors, Vectors) else None
+        self._arguments = dict(self.settings)  # fit fills in max_length; copies start anew
         self.tokenizer: Tokenizer | None = None
         self.model: keras.Model | None = None
         self.classes: list | None = None
         self.coverage = None
         self.held_out: np.ndarray | None = None
+
+    def untrained_copy(self, *, seed: int | None = None) -> TextClassifier:
+        """A new, untrained classifier made with this one's arguments (and vectors).
+
+        Example:
+
+        >>> TextClassifier("bag", output_dim=8, seed=0).untrained_copy(seed=1).settings["seed"]
+        1
+
+        Args:
+            seed: Optional int: the copy's seed (by default this one's).
+        """
+        arguments = dict(self._arguments)
+        if seed is not None:
+            arguments["seed"] = seed
+        if self._vectors is not None:
+            arguments["vectors"] = self._vectors
+        return TextClassifier(arguments.pop("model"), **arguments)
 
     # --- training ------------------------------------------------------------------------
 
@@ -343,6 +362,15 @@ class TextClassifier:
             proba.argmax(axis=1),
             float(-np.log(picked).mean()),
         )
+
+    def evaluate_held_out(self, texts: Sequence[str], labels: Sequence) -> Evaluation | None:
+        """`evaluate` on the part of `fit`'s texts and labels that it held out (pass the
+        same ones); None when nothing was held out."""
+        self._check_fitted()
+        if self.held_out is None or not len(self.held_out):
+            return None
+        held = self.held_out.tolist()
+        return self.evaluate([texts[i] for i in held], [labels[i] for i in held])
 
     def _prepare(self, texts: list[str]) -> list[str]:
         if self.settings.get("split_clitics"):

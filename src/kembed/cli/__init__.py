@@ -96,6 +96,8 @@ def main() -> None:
         typer.echo(f"Error: {message}", err=True)
         sys.exit(1)
     finally:
+        if "kembed.vectors.cache" in sys.modules:  # a first load's cache write, finished
+            sys.modules["kembed.vectors.cache"].wait()  # while our warnings still print
         warnings.showwarning = show
 
 

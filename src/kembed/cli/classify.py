@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 from pathlib import Path
 from typing import Annotated
 
@@ -220,15 +219,14 @@ def fit(
         typer.echo(str(clf.coverage))
     clf.save(out, overwrite=overwrite)
     typer.echo(f"saved {clf!r} to {out}")
-    if len(clf.held_out):
-        held = clf.held_out.tolist()
-        result = clf.evaluate([dataset.texts[i] for i in held], [dataset.labels[i] for i in held])
-        typer.echo(f"\non the {len(held):,} held-out documents:\n{result}")
+    result = clf.evaluate_held_out(dataset.texts, dataset.labels)
+    if result is not None:
+        typer.echo(f"\non the {len(clf.held_out):,} held-out documents:\n{result}")
     if plots is not None:
         from kembed.cli import plots as drawing
 
         typer.echo(f"wrote {drawing.learning_curves(history.history, plots)}")
-        if len(clf.held_out):
+        if result is not None:
             typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}")
 
 
@@ -305,63 +303,39 @@ def cv(
     json_output: Json = False,
 ) -> None:
     """Cross-validate: train on k-1 folds, test on the last, k times (stratified)."""
-    import numpy as np
-
-    from kembed.classify import stratified_folds
+    from kembed.classify.validation import cross_validate
     from kembed.errors import TrainingInterrupted
 
     dataset = _read(data, text_column, label_column, encoding, errors)
-    results = []
-    splits = stratified_folds(dataset.labels, folds, seed=seed)  # checked before training
-    for k, test in enumerate(splits):
-        train = np.setdiff1d(np.arange(len(dataset)), test).tolist()
-        clf = _classifier(
-            model,
-            embedding,
-            vectors,
-            num_words=num_words,
-            optimizer=optimizer,
-            split_clitics=split_clitics,
-            seed=seed + k,
-        )
-        try:
-            clf.fit(
-                [dataset.texts[i] for i in train],
-                [dataset.labels[i] for i in train],
-                epochs=epochs,
-                patience=patience,
-                monitor=monitor,
-                verbose=0,
-            )
-        except TrainingInterrupted as stop:
-            typer.echo(f"{stop} (fold {k + 1}/{folds}): no result.", err=True)
-            raise typer.Exit(130) from None
-        test = test.tolist()
-        result = clf.evaluate([dataset.texts[i] for i in test], [dataset.labels[i] for i in test])
-        results.append(result)
+    template = _classifier(
+        model,
+        embedding,
+        vectors,
+        num_words=num_words,
+        optimizer=optimizer,
+        split_clitics=split_clitics,
+    )
+
+    def progress(k, result):
         typer.echo(
-            f"fold {k + 1}/{folds}: accuracy {result.accuracy:.4f}, "
-            f"macro-F1 {result.macro_f1:.4f}",
+            f"fold {k}/{folds}: accuracy {result.accuracy:.4f}, macro-F1 {result.macro_f1:.4f}",
             err=True,
         )
-    accuracy = [r.accuracy for r in results]
-    macro = [r.macro_f1 for r in results]
-    summary = {
-        "folds": folds,
-        "accuracy_mean": statistics.mean(accuracy),
-        "accuracy_std": statistics.stdev(accuracy),
-        "macro_f1_mean": statistics.mean(macro),
-        "macro_f1_std": statistics.stdev(macro),
-        "accuracy": accuracy,
-    }
-    if json_output:
-        typer.echo(json.dumps(summary, indent=2))
-    else:
-        typer.echo(
-            f"{folds}-fold accuracy {100 * summary['accuracy_mean']:.2f} "
-            f"± {100 * summary['accuracy_std']:.2f} %, macro-F1 "
-            f"{100 * summary['macro_f1_mean']:.2f} ± {100 * summary['macro_f1_std']:.2f} %"
+
+    try:
+        result = cross_validate(
+            template,
+            dataset.texts,
+            dataset.labels,
+            folds=folds,
+            seed=seed,
+            fit={"epochs": epochs, "patience": patience, "monitor": monitor},
+            on_fold=progress,
         )
+    except TrainingInterrupted as stop:
+        typer.echo(f"{stop}: no result.", err=True)
+        raise typer.Exit(130) from None
+    typer.echo(json.dumps(result.to_dict(), indent=2) if json_output else str(result))
 
 
 def _check_plots(folder: Path) -> None:

@@ -41,14 +41,13 @@ def _check_out(out: Path, overwrite: bool) -> None:
     """Checked before training, so that a bad path does not waste the run."""
     from kembed.vectors.io import check_save_path
 
-    check_save_path(out, format=_format(out), overwrite=overwrite)
+    check_save_path(out, overwrite=overwrite)
 
 
 def _format(out: Path) -> str:
-    name = out.name.removesuffix(".gz").removesuffix(".bz2").removesuffix(".xz")
-    return {".txt": "glove", ".vec": "word2vec", ".bin": "word2vec-binary"}.get(
-        Path(name).suffix, "native"
-    )
+    from kembed.vectors.formats import format_for
+
+    return format_for(out)
 
 
 @app.command()
@@ -93,7 +92,7 @@ def word2vec(
         encoding=encoding,
         progress=True,
     )
-    vectors.save(out, format=_format(out), overwrite=overwrite)
+    vectors.save(out, overwrite=overwrite)  # the format the name asks for
     settings = vectors.header["settings"]
     typer.echo(
         f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens "
@@ -149,7 +148,7 @@ def glove(
         encoding=encoding,
         progress=True,
     )
-    vectors.save(out, format=_format(out), overwrite=overwrite)
+    vectors.save(out, overwrite=overwrite)  # the format the name asks for
     settings = vectors.header["settings"]
     typer.echo(
         f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens, "

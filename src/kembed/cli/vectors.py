@@ -75,20 +75,25 @@ def convert(
     source: Source,
     out: Annotated[Path, typer.Argument(help="Where to write.")],
     to: Annotated[
-        str, typer.Option(help="native, glove, word2vec or word2vec-binary (.gz/.bz2/.xz ok).")
-    ] = "native",
+        str | None,
+        typer.Option(
+            help="native, glove, word2vec or word2vec-binary (default: from the name: .txt, "
+            ".vec, .bin, each .gz/.bz2/.xz ok; else native)."
+        ),
+    ] = None,
     member: Member = None,
     errors: Annotated[str, typer.Option(help="raise or skip bad lines.")] = "raise",
     overwrite: Overwrite = False,
 ) -> None:
     """Convert vectors to another format (atomically)."""
+    from kembed.vectors.formats import format_for
     from kembed.vectors.io import check_save_path
 
     check_save_path(out, format=to, overwrite=overwrite)
     vectors = _load(source, member, errors=errors, cache=False)
     vectors.save(out, format=to, overwrite=overwrite)
     typer.echo(str(vectors.report))
-    typer.echo(f"wrote {len(vectors):,} vectors to {out} ({to})")
+    typer.echo(f"wrote {len(vectors):,} vectors to {out} ({to or format_for(out)})")
 
 
 @app.command()

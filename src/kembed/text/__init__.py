@@ -4,8 +4,7 @@ Pure Python and numpy; nothing in `kembed.text` imports Keras.
 """
 
 from kembed.text.corpus import read_lines
-from kembed.text.serialization import tokenizer_from_json
-from kembed.text.tokenizer import Tokenizer
+from kembed.text.tokenizer import Tokenizer, tokenizer_from_json
 from kembed.text.words import hashing_trick, one_hot, split_clitics, text_to_word_sequence
 
 __all__ = [

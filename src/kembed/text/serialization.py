@@ -1,40 +1,46 @@
-"""`tokenizer_from_json`: reads the legacy Tokenizer JSON, and checks it.
+"""Reading the legacy Tokenizer JSON into plain data, and checking it.
 
 The format is the one `keras.preprocessing.text.Tokenizer.to_json` wrote: an object with a
 `config` object whose count tables are themselves JSON strings. Files written by the legacy
-class load here and the other way round. Anything malformed raises `ValueError` saying what
-is wrong, instead of a `KeyError` or a silently inconsistent tokenizer. No Keras here.
+class load here and the other way round. `read_tokenizer_json` returns the settings and the
+tables as plain dicts, which `kembed.text.tokenizer_from_json` hands to a `Tokenizer`;
+anything malformed raises `ValueError` saying what is wrong, instead of a `KeyError` or a
+silently inconsistent tokenizer. Nothing here builds a Tokenizer; no Keras.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections import defaultdict
-
-from kembed.text.batch import WordIndex
-from kembed.text.tokenizer import Tokenizer
-from kembed.text.words import Analyzer
 
 _SETTINGS = ("num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count")
 _TABLES = ("word_counts", "word_docs", "index_docs", "index_word", "word_index")
 
 
-def tokenizer_from_json(json_string: str | bytes, *, analyzer: Analyzer | None = None):
-    """Rebuilds a `Tokenizer` from `Tokenizer.to_json()` (kembed's or the legacy one's).
+@dataclasses.dataclass(frozen=True)
+class TokenizerJSON:
+    """What a tokenizer's JSON holds, checked: its settings (keyword arguments of
+    `Tokenizer`) and its five tables."""
+
+    settings: dict
+    word_counts: dict[str, int]
+    word_docs: dict[str, int]
+    index_docs: dict[int, int]
+    index_word: dict[int, str]
+    word_index: dict[str, int]
+
+
+def read_tokenizer_json(json_string: str | bytes) -> TokenizerJSON:
+    """Parses and checks `Tokenizer.to_json()` (kembed's or the legacy one's).
 
     Example:
 
+    >>> from kembed.text import Tokenizer
     >>> tokenizer = Tokenizer()
     >>> tokenizer.fit_on_texts(["the cat", "the dog"])
-    >>> tokenizer_from_json(tokenizer.to_json()).word_index
-    {'the': 1, 'cat': 2, 'dog': 3}
-
-    Args:
-        json_string: The JSON text.
-        analyzer: Optional function to restore (functions are not saved).
-
-    Returns:
-        The `Tokenizer`.
+    >>> state = read_tokenizer_json(tokenizer.to_json())
+    >>> state.word_index, state.word_counts
+    ({'the': 1, 'cat': 2, 'dog': 3}, {'the': 2, 'cat': 1, 'dog': 1})
 
     Raises:
         ValueError: if the text is not JSON, lacks a field, holds a field of the wrong
@@ -68,33 +74,25 @@ def tokenizer_from_json(json_string: str | bytes, *, analyzer: Analyzer | None =
             )
             + "."
         )
-    try:
-        tokenizer = Tokenizer(
-            **{key: config[key] for key in _SETTINGS if key in config}, analyzer=analyzer
-        )
-    except TypeError as error:
-        raise ValueError(f"Invalid tokenizer setting in 'config': {error}") from None
-    word_counts = _table(config, "word_counts", str, int)
-    word_docs = _table(config, "word_docs", str, int)
-    index_docs = _table(config, "index_docs", int, int)
-    index_word = _table(config, "index_word", int, str)
-    word_index = _table(config, "word_index", str, int)
-    if {i: w for w, i in word_index.items()} != index_word:
+    state = TokenizerJSON(
+        settings={key: config[key] for key in _SETTINGS if key in config},
+        word_counts=_table(config, "word_counts", str, int),
+        word_docs=_table(config, "word_docs", str, int),
+        index_docs=_table(config, "index_docs", int, int),
+        index_word=_table(config, "index_word", int, str),
+        word_index=_table(config, "word_index", str, int),
+    )
+    if {i: w for w, i in state.word_index.items()} != state.index_word:
         raise ValueError(
             "Inconsistent tokenizer: 'index_word' is not the inverse of 'word_index' "
-            f"({len(index_word)} and {len(word_index)} entries). The file was edited or "
-            "damaged; fit the tokenizer again."
+            f"({len(state.index_word)} and {len(state.word_index)} entries). The file was "
+            "edited or damaged; fit the tokenizer again."
         )
-    if not set(word_docs) <= set(word_counts):
+    if not set(state.word_docs) <= set(state.word_counts):
         raise ValueError(
             "Inconsistent tokenizer: 'word_docs' holds words missing from 'word_counts'."
         )
-    tokenizer.word_counts = word_counts
-    tokenizer.word_docs = defaultdict(int, word_docs)
-    tokenizer.index_docs = defaultdict(int, index_docs)
-    tokenizer.word_index = WordIndex(word_index)
-    tokenizer.index_word = index_word
-    return tokenizer
+    return state
 
 
 def _table(config: dict, name: str, key_type: type, value_type: type) -> dict:

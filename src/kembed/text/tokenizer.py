@@ -35,6 +35,7 @@ from kembed.text.batch import (
     word_index_of,
 )
 from kembed.text.matrix import MODES, bag_of_words
+from kembed.text.serialization import read_tokenizer_json
 from kembed.text.words import DEFAULT_FILTERS, Analyzer, check_bool, check_count, word_splitter
 
 Text = str | list[str]
@@ -431,11 +432,43 @@ class Tokenizer:
             CorpusError: if the file is not a tokenizer's JSON in UTF-8; the message names
                 the file and says what is wrong.
         """
-        from kembed.text.serialization import tokenizer_from_json
-
         try:
             with open(path, encoding="utf-8") as f:
                 json_string = f.read()
             return tokenizer_from_json(json_string, analyzer=analyzer)
         except ValueError as error:  # UnicodeDecodeError included
             raise CorpusError(path, None, str(error)) from None
+
+
+def tokenizer_from_json(json_string: str | bytes, *, analyzer: Analyzer | None = None):
+    """Rebuilds a `Tokenizer` from `Tokenizer.to_json()` (kembed's or the legacy one's).
+
+    Example:
+
+    >>> tokenizer = Tokenizer()
+    >>> tokenizer.fit_on_texts(["the cat", "the dog"])
+    >>> tokenizer_from_json(tokenizer.to_json()).word_index
+    {'the': 1, 'cat': 2, 'dog': 3}
+
+    Args:
+        json_string: The JSON text.
+        analyzer: Optional function to restore (functions are not saved).
+
+    Returns:
+        The `Tokenizer`.
+
+    Raises:
+        ValueError: if the text is not JSON, lacks a field, holds a field of the wrong
+            type, or its tables disagree; the message says which and what was expected.
+    """
+    state = read_tokenizer_json(json_string)
+    try:
+        tokenizer = Tokenizer(**state.settings, analyzer=analyzer)
+    except TypeError as error:
+        raise ValueError(f"Invalid tokenizer setting in 'config': {error}") from None
+    tokenizer.word_counts = state.word_counts
+    tokenizer.word_docs = defaultdict(int, state.word_docs)
+    tokenizer.index_docs = defaultdict(int, state.index_docs)
+    tokenizer.word_index = WordIndex(state.word_index)
+    tokenizer.index_word = state.index_word
+    return tokenizer

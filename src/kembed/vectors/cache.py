@@ -2,6 +2,9 @@
 `~/.cache/kembed`), the key of a source, and listing and clearing the entries. No parsing
 here.
 
+A first load hands the vectors back as soon as they are parsed and writes the entry in a
+background thread (the process waits for it before exiting; `wait()` waits for it now).
+
 An entry's key is the source's real path, device, inode, size, modification and change
 times (`st_ctime` changes with any write or `touch`, and cannot be set back), and the
 options that change what a load returns: a file edited in place gets a new entry even if
@@ -15,6 +18,8 @@ import hashlib
 import json
 import os
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from kembed.vectors.formats import native
@@ -48,6 +53,42 @@ def entry(path: str | os.PathLike[str], **options) -> Path:
     return cache_dir() / "vectors" / f"{Path(os.path.realpath(path)).name}-{digest}"
 
 
+_WRITES: dict[Path, threading.Thread] = {}
+_WRITES_LOCK = threading.Lock()
+
+
+def write_later(folder: Path, write: Callable[[], object]) -> None:
+    """Runs `write()`, which writes the entry `folder`, in a background thread. The
+    interpreter waits for it at exit (it is no daemon), so the entry is never cut short
+    by a normal exit; a killed process leaves no entry, only a temporary folder that the
+    next write of it removes."""
+
+    def run() -> None:
+        try:
+            write()
+        finally:
+            with _WRITES_LOCK:
+                if _WRITES.get(folder) is threading.current_thread():
+                    del _WRITES[folder]
+
+    thread = threading.Thread(target=run, name=f"kembed cache {folder.name}")
+    with _WRITES_LOCK:
+        earlier = _WRITES.get(folder)
+        _WRITES[folder] = thread
+    if earlier is not None:
+        earlier.join()
+    thread.start()
+
+
+def wait(folder: Path | None = None) -> None:
+    """Waits for the cache writes in flight in this process (of `folder`, or all)."""
+    with _WRITES_LOCK:
+        threads = list(_WRITES.values()) if folder is None else [_WRITES.get(folder)]
+    for thread in threads:
+        if thread is not None:
+            thread.join()
+
+
 @dataclasses.dataclass(frozen=True)
 class CacheEntry:
     """One converted file in the cache.
@@ -75,6 +116,7 @@ def entries() -> list[CacheEntry]:
 
     >>> sizes = {str(e.path): e.bytes for e in entries()}  # e.source, e.options, e.stale
     """
+    wait()
     folder = cache_dir() / "vectors"
     found = []
     for child in sorted(folder.iterdir()) if folder.is_dir() else ():

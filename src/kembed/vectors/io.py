@@ -5,6 +5,7 @@ back, through the format modules and the cache. No Keras, no printing.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import shutil
 import warnings
@@ -13,9 +14,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from kembed._io import atomic_write, check_output
-from kembed.errors import CacheWarning, VectorFormatError
+from kembed.errors import CacheWarning, SourceError, VectorFormatError
 from kembed.vectors import cache as caching
-from kembed.vectors import formats
+from kembed.vectors import formats, sources
 from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
 from kembed.vectors.report import LoadReport
@@ -88,9 +89,7 @@ def load(
     if wanted is not None and set(map(type, wanted)) - {str}:
         wanted = {w for w in wanted if isinstance(w, str)}
     if not os.path.exists(source):
-        from kembed.vectors import sources
-
-        return sources.load_named(os.fspath(source), vocab=wanted, limit=limit)
+        return _load_named(os.fspath(source), wanted, limit)
     format = format or formats.sniff(source, member=member)
     if format == "native":
         return _open_part(source, wanted, limit, verify)
@@ -99,16 +98,65 @@ def load(
         vectors = _from_cache(source, options, wanted, limit, verify)
         if vectors is not None:
             return vectors
-    if not cache or wanted is not None or limit is not None:
+    if not cache or wanted is not None or limit is not None or not _writable_cache():
         # A partial load parses only what it needs, and is not cached.
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     # A file with nothing to skip loads the same under every policy: one entry serves all.
     key = caching.key(source, **(options if vectors.report.skipped else _clean(options)))
-    write_entry(
-        caching.entry(source, **key["options"]), vectors, {"source": key["path"], "cache": key}
-    )
+    folder = caching.entry(source, **key["options"])
+    extra = {"source": key["path"], "cache": key, "report": vectors.report.to_dict()}
+    caching.write_later(folder, lambda: write_entry(folder, vectors, extra))
     return vectors
+
+
+def _writable_cache() -> bool:
+    """Whether the cache's folder of vectors can be written (made now if need be); if
+    not, a `CacheWarning` says so, before any parsing."""
+    folder = caching.cache_dir() / "vectors"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK | os.X_OK):
+            return True
+        problem = "it is read-only"
+    except OSError as error:
+        problem = str(error)
+    _warn_cache(problem)
+    return False
+
+
+def _warn_cache(problem: str) -> None:
+    warnings.warn(
+        f"The cache folder {caching.cache_dir()} cannot be written ({problem}); the vectors "
+        "are loaded without it. Set KEMBED_CACHE to a writable folder, or pass cache=False "
+        "(--no-cache).",
+        CacheWarning,
+        stacklevel=4,
+    )
+
+
+def _load_named(name: str, wanted: set[str] | None, limit: int | None) -> Vectors:
+    """A named source: from its PyPI package when installed (converted once into the
+    cache), else from the file `kembed vectors download` fetched; `sources` says where."""
+    source = sources.lookup(name)
+    if source.package and importlib.util.find_spec(source.package):
+        folder = caching.cache_dir() / "named" / name
+        if not native.is_native(folder):
+            vectors = sources.package_vectors(source.package, name)
+            if not write_entry(folder, vectors, {"source": name}):  # a read-only cache
+                if limit is not None:
+                    vectors = vectors.subset(vectors.index_to_key[:limit])
+                keep = vectors.index_to_key if wanted is None else wanted
+                return vectors.subset(w for w in vectors.index_to_key if w in keep)
+        return load(folder, vocab=wanted, limit=limit)
+    file = sources.downloaded(name)
+    if not file.exists():
+        extra = f" or `pip install {source.package.replace('_', '-')}`" if source.package else ""
+        raise SourceError(
+            f"The named source {name!r} is not on this machine. Run `kembed vectors download "
+            f"{name}`{extra}."
+        )
+    return load(file, member=source.member, vocab=wanted, limit=limit)
 
 
 def _clean(options: dict) -> dict:
@@ -121,6 +169,7 @@ def _from_cache(source, options: dict, wanted, limit, verify) -> Vectors | None:
     line skipped (the same vectors); None if neither is there (or both are damaged)."""
     for made_with in [options] + ([_clean(options)] if _clean(options) != options else []):
         folder = caching.entry(source, **made_with)
+        caching.wait(folder)  # a write of it in flight in this process
         if not native.is_native(folder):
             continue
         try:
@@ -156,13 +205,7 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
         )
         return True
     except OSError as error:
-        warnings.warn(
-            f"The cache folder {caching.cache_dir()} cannot be written ({error}); the vectors "
-            "are loaded without it. Set KEMBED_CACHE to a writable folder, or pass "
-            "cache=False (--no-cache).",
-            CacheWarning,
-            stacklevel=4,
-        )
+        _warn_cache(str(error))
         return False
 
 
@@ -220,9 +263,10 @@ def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -
 
 
 def check_save_path(
-    path: str | os.PathLike[str], *, format: str = "native", overwrite: bool = False
+    path: str | os.PathLike[str], *, format: str | None = None, overwrite: bool = False
 ) -> str:
-    """Checks, before long work, that `save(..., path, format=format)` could write `path`.
+    """Checks, before long work, that `save(..., path, format=format)` could write `path`
+    (`format=None`: the one the name asks for, see `formats.format_for`).
 
     Example:
 
@@ -239,6 +283,7 @@ def check_save_path(
         OutputError: if `path` exists and may not be replaced, or its folder is missing
             or read-only.
     """
+    format = format or formats.format_for(path)
     check_policy("format", format, formats.FORMATS)
     owned = native.is_own_folder if format == "native" else None
     return check_output(path, overwrite=overwrite, owned=owned)
@@ -248,10 +293,11 @@ def save(
     vectors: Vectors,
     path: str | os.PathLike[str],
     *,
-    format: str = "native",
+    format: str | None = None,
     overwrite: bool = False,
 ) -> None:
     """Writes `vectors` atomically (see `Vectors.save`)."""
+    format = format or formats.format_for(path)
     check_save_path(path, format=format, overwrite=overwrite)
     if format == "native":
         extra = {k: v for k, v in vectors.header.items() if k in ("source", "settings")}

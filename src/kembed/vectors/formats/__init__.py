@@ -15,6 +15,25 @@ FORMATS = ("glove", "word2vec", "word2vec-binary", "native")
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
 
 
+_SUFFIXES = {".txt": "glove", ".vec": "word2vec", ".bin": "word2vec-binary"}
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """The format a file name asks for when saving: `.txt` GloVe text, `.vec` word2vec
+    text, `.bin` word2vec binary (each also with `.gz`, `.bz2` or `.xz`), anything else a
+    native folder.
+
+    Example:
+
+    >>> format_for("glove.txt.gz"), format_for("w2v.bin"), format_for("mine.kembed")
+    ('glove', 'word2vec-binary', 'native')
+    """
+    name = os.path.basename(os.fspath(path))
+    for compressed in (".gz", ".bz2", ".xz"):
+        name = name.removesuffix(compressed)
+    return _SUFFIXES.get(os.path.splitext(name)[1].lower(), "native")
+
+
 def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     """The format of a vector source, from its content: `"native"` (a kembed folder),
     `"word2vec-binary"`, `"word2vec"` (text with a `count dim` header) or `"glove"`."""

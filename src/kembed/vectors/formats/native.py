@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -91,48 +92,43 @@ def write_native(
     """
     if matrix.ndim != 2 or matrix.shape[0] != len(words):
         raise ValueError(f"Expected a matrix of {len(words)} rows. Received: shape={matrix.shape}")
-    bad = next((w for w in words if "\n" in w or "\r" in w), None)
-    if bad is not None:
-        raise ValueError(f"Words must not contain line breaks. Received: {bad!r}")
-    bad = (
-        next((w for w in words if not _encodable(w)), None)
-        if not all(map(str.isascii, words))
-        else None
-    )
-    if bad is not None:
-        raise ValueError(
-            f"Words must be text that UTF-8 can encode; {bad!r} holds a lone surrogate."
-        )
+    vocab = _vocabulary_bytes(words)
     path = check_output(path, overwrite=overwrite, owned=is_own_folder)
     parent = os.path.dirname(path)
     tmp = make_folder(parent, os.path.basename(path))
     try:
         matrix = np.asarray(matrix, dtype="<f4")
         np.save(os.path.join(tmp, "vectors.npy"), matrix, allow_pickle=False)
-        if norms is None:
-            norms = np.linalg.norm(matrix, axis=1)
-        np.save(os.path.join(tmp, "norms.npy"), np.asarray(norms, "<f4"), allow_pickle=False)
-        vocab = "".join(w + "\n" for w in words).encode("utf-8", "surrogateescape")
-        with open(os.path.join(tmp, "vocab.txt"), "wb") as f:
-            f.write(vocab)
-        hashes = np.fromiter(map(zlib.crc32, vocab.split(b"\n")[:-1]), "<u4", len(words))
-        order = np.argsort(hashes, kind="stable")
-        np.save(os.path.join(tmp, "word_hashes.npy"), hashes[order], allow_pickle=False)
-        np.save(os.path.join(tmp, "word_rows.npy"), order.astype("<i8"), allow_pickle=False)
-        names = FILES + INDEX_FILES
-        if counts is not None:
-            np.save(os.path.join(tmp, COUNTS), np.asarray(counts, "<i8"), allow_pickle=False)
-            names += (COUNTS,)
-        header = {
-            "format": FORMAT,
-            "version": VERSION,
-            "dtype": "float32",
-            "shape": list(matrix.shape),
-            "created_by": f"kembed {__version__}",
-            "sizes": {n: os.path.getsize(os.path.join(tmp, n)) for n in names},
-            "sha256": {n: file_sha256(os.path.join(tmp, n)) for n in names},
-            **(extra or {}),
-        }
+        # The matrix's checksum is the costliest step: computed beside the others.
+        with _Beside(file_sha256, os.path.join(tmp, "vectors.npy")) as matrix_sum:
+            if norms is None:
+                norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+            np.save(os.path.join(tmp, "norms.npy"), np.asarray(norms, "<f4"), allow_pickle=False)
+            with open(os.path.join(tmp, "vocab.txt"), "wb") as f:
+                f.write(vocab)
+            hashes = np.fromiter(map(zlib.crc32, vocab.split(b"\n")[:-1]), "<u4", len(words))
+            order = np.argsort(hashes, kind="stable")
+            np.save(os.path.join(tmp, "word_hashes.npy"), hashes[order], allow_pickle=False)
+            np.save(os.path.join(tmp, "word_rows.npy"), order.astype("<i8"), allow_pickle=False)
+            names = FILES + INDEX_FILES
+            if counts is not None:
+                np.save(os.path.join(tmp, COUNTS), np.asarray(counts, "<i8"), allow_pickle=False)
+                names += (COUNTS,)
+            header = {
+                "format": FORMAT,
+                "version": VERSION,
+                "dtype": "float32",
+                "shape": list(matrix.shape),
+                "created_by": f"kembed {__version__}",
+                "sizes": {n: os.path.getsize(os.path.join(tmp, n)) for n in names},
+                "sha256": {
+                    n: matrix_sum.result()
+                    if n == "vectors.npy"
+                    else file_sha256(os.path.join(tmp, n))
+                    for n in names
+                },
+                **(extra or {}),
+            }
         with open(os.path.join(tmp, "header.json"), "w", encoding="utf-8") as f:
             json.dump(header, f, indent=2)
         for name in os.listdir(tmp):
@@ -157,6 +153,58 @@ def write_native(
         if isinstance(error, OSError) and str(error.filename).startswith(tmp):
             raise OutputError(path, f"cannot write the folder: {error.strerror}.") from None
         raise
+
+
+def _vocabulary_bytes(words: list[str]) -> bytes:
+    """`vocab.txt`'s bytes: one word a line, UTF-8 (invalid bytes kept as surrogate
+    escapes).
+
+    Raises:
+        ValueError: if a word holds a line break or a lone surrogate.
+    """
+    joined = "\n".join(words)
+    if joined.count("\n") != max(len(words) - 1, 0) or "\r" in joined:
+        bad = next(w for w in words if "\n" in w or "\r" in w)
+        raise ValueError(f"Words must not contain line breaks. Received: {bad!r}")
+    try:
+        return (joined + "\n" if words else "").encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        bad = next(w for w in words if not _encodable(w))
+        raise ValueError(
+            f"Words must be text that UTF-8 can encode; {bad!r} holds a lone surrogate."
+        ) from None
+
+
+class _Beside:
+    """Runs `function(*args)` in a thread while the block runs; `.result()` waits for it.
+
+    A plain thread, not a `ThreadPoolExecutor`: the cache is written in a background
+    thread that may still run while the interpreter exits, when executors take no work.
+    """
+
+    def __init__(self, function, *args):
+        self._outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                self._outcome["value"] = function(*args)
+            except BaseException as error:  # re-raised by result()
+                self._outcome["error"] = error
+
+        self._thread = threading.Thread(target=run, daemon=True)
+
+    def __enter__(self) -> _Beside:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._thread.join()
+
+    def result(self):
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["value"]
 
 
 def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:

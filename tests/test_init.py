@@ -1,0 +1,40 @@
+"""The public API of `kembed`: `__all__`, the names imported at once and the lazy ones pinned
+to each other (that `import kembed` stays light is tests/test_backend.py's)."""
+
+from __future__ import annotations
+
+import sys
+
+import kembed
+
+
+def test_all_is_the_eager_and_the_lazy_names_and_nothing_else():
+    eager = {
+        name
+        for name, value in vars(kembed).items()
+        if not name.startswith("_")
+        and not isinstance(value, type(sys))
+        and name != "select_backend"
+    }
+    eager.add("__version__")
+    eager -= set(kembed._LAZY)  # a lazy name already used is in the globals too
+    assert sorted(kembed.__all__) == kembed.__all__, "keep __all__ sorted"
+    assert len(set(kembed.__all__)) == len(kembed.__all__)
+    assert set(kembed.__all__) == eager | set(kembed._LAZY)
+    assert sorted(dir(kembed)) == sorted(kembed.__all__)
+
+
+def test_every_lazy_name_is_the_object_it_names():
+    import importlib
+
+    for name, (module, attribute) in kembed._LAZY.items():
+        assert getattr(kembed, name) is getattr(importlib.import_module(module), attribute), name
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    try:
+        kembed.nothing_here  # noqa: B018
+    except AttributeError as error:
+        assert "no attribute 'nothing_here'" in str(error)
+    else:
+        raise AssertionError("expected an AttributeError")
