@@ -35,11 +35,13 @@ def worker(variant: str) -> None:
         start = time.perf_counter()
         accuracy, _ = model.evaluate_word_analogies(questions, restrict_vocab=300_000)
     else:
-        from kembed.evaluate import evaluate_analogies
+        from kembed.evaluate import evaluate_analogies, read_analogies
 
         vectors.unit  # noqa: B018 - the unit rows are computed before the clock, as gensim's
-        start = time.perf_counter()
-        accuracy = evaluate_analogies(vectors, questions, restrict_vocab=300_000).accuracy
+        start = time.perf_counter()  # reading the file counts, as it does for gensim
+        accuracy = evaluate_analogies(
+            vectors, read_analogies(questions), restrict_vocab=300_000
+        ).accuracy
     harness.emit(seconds=time.perf_counter() - start, accuracy=accuracy)
 
 

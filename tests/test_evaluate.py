@@ -108,12 +108,12 @@ def test_results_count_the_lines_that_were_skipped(tmp_path):
     v = Vectors(["a", "b", "c", "d"], np.array([[1, 0], [1, 0.2], [0, 1], [0.1, 1]], "float32"))
     pairs = tmp_path / "pairs.txt"
     pairs.write_text("a\tb\t9\na\tc\t1\nbroken\nb\tc\t2\n", encoding="utf-8")
-    result = evaluate_word_pairs(v, pairs)
+    result = evaluate_word_pairs(v, read_word_pairs(pairs))
     assert result.skipped_lines == 1 and "1 lines skipped" in str(result)
     assert result.to_dict()["skipped_lines"] == 1
     questions = tmp_path / "q.txt"
     questions.write_text(": s\na b c d\nonly three words\n", encoding="utf-8")
-    found = evaluate_analogies(v, questions)
+    found = evaluate_analogies(v, read_analogies(questions))
     assert found.skipped_lines == 1 and "1 lines skipped" in str(found).splitlines()[0]
 
 
@@ -170,7 +170,7 @@ def test_analogies_use_gensims_protocol(toy):
     # The best candidate, "King", is a case variant of the query word "king": gensim
     # passes over it, so the question ("King" expected) is answered wrong.
     rows = [toy.index(w) for w in ("apple", "king", "man")]
-    best, _ = toy._analogy_rows(*(np.array([r]) for r in rows), "3cosadd", 5, len(toy))
+    best, _ = toy.analogy_rows(*(np.array([r]) for r in rows), topn=5)
     assert toy.index_to_key[best[0][0]] == "King"
     question = Analogies("t", [("s", [("apple", "king", "man", "King")])])
     assert evaluate_analogies(toy, question).sections == [("s", 0, 1)]
@@ -199,7 +199,7 @@ def test_word_pairs_equal_gensim_on_real_glove(glove_both, name):
     ours, theirs = glove_both
     path = shared_data("word-similarity", name)
     pearson, spearman, oov_ratio = theirs.evaluate_word_pairs(path)
-    result = evaluate_word_pairs(ours, path)
+    result = evaluate_word_pairs(ours, read_word_pairs(path))
     assert result.spearman == pytest.approx(spearman.statistic, abs=1e-6)
     assert result.pearson == pytest.approx(pearson.statistic, abs=1e-6)
     assert result.oov_ratio == pytest.approx(oov_ratio)
@@ -221,7 +221,7 @@ def test_analogies_equal_gensim_on_real_glove(glove_both, analogy_search):
     ours, theirs = glove_both
     path = shared_data("word-analogy", "questions-words.txt")
     score, sections = theirs.evaluate_word_analogies(path, restrict_vocab=30_000)
-    result = evaluate_analogies(ours, path, restrict_vocab=30_000)
+    result = evaluate_analogies(ours, read_analogies(path), restrict_vocab=30_000)
     expected = [(s["section"], len(s["correct"]), len(s["incorrect"])) for s in sections[:-1]]
     assert result.sections == expected
     assert result.accuracy == pytest.approx(score)
@@ -260,7 +260,9 @@ def test_the_published_gensim_figure_on_real_glove(glove_both):
     """gensim gives 46.37 % on questions-words with restrict_vocab=300000 and
     case_insensitive=True (the issue's figure, measured here)."""
     ours, _ = glove_both
-    result = evaluate_analogies(ours, shared_data("word-analogy", "questions-words.txt"))
+    result = evaluate_analogies(
+        ours, read_analogies(shared_data("word-analogy", "questions-words.txt"))
+    )
     assert round(100 * result.accuracy, 2) == 46.37
 
 

@@ -113,7 +113,7 @@ def test_analogy_search_equals_a_stable_sort(ternary, method, shared, monkeypatc
     words = rng.choice(len(ternary), 600, replace=False)  # tiles of 873 rows, two threads
     ia, ib, ic = (words[rng.integers(0, 600, 1500)] for _ in range(3))
     for limit in (len(ternary), 5001):
-        indices, _ = ternary._analogy_rows(ia, ib, ic, method, 5, limit)
+        indices, _ = ternary.analogy_rows(ia, ib, ic, method=method, topn=5, restrict_vocab=limit)
         np.testing.assert_array_equal(indices, _ranking(ternary, ia, ib, ic, method, 5, limit))
 
 

@@ -190,9 +190,13 @@ def evaluate(
     results = []
     for path in benchmarks:
         if evaluation.is_analogy_file(path):
-            results.append(evaluation.evaluate_analogies(vectors, path, method=method, **options))
+            questions = evaluation.read_analogies(path)
+            results.append(
+                evaluation.evaluate_analogies(vectors, questions, method=method, **options)
+            )
         else:
-            results.append(evaluation.evaluate_word_pairs(vectors, path, **options))
+            pairs = evaluation.read_word_pairs(path)
+            results.append(evaluation.evaluate_word_pairs(vectors, pairs, **options))
     if as_json:
         typer.echo(_json([r.to_dict() for r in results]))
         return

@@ -219,7 +219,12 @@ class Vectors:
 
     # --- neighbours ----------------------------------------------------------------------
 
-    def _limit(self, restrict_vocab: int | None) -> int:
+    def searched_rows(self, restrict_vocab: int | None) -> int:
+        """How many rows a search with `restrict_vocab` looks at (the first ones).
+
+        Raises:
+            ValueError: if `restrict_vocab` is not a positive integer or None.
+        """
         if restrict_vocab is None:
             return len(self)
         if not isinstance(restrict_vocab, int) or restrict_vocab < 1:
@@ -261,7 +266,7 @@ class Vectors:
         """
         _check_topn(topn)
         query, used = self._query(positive, negative)
-        limit = self._limit(restrict_vocab)
+        limit = self.searched_rows(restrict_vocab)
         scores = self.unit[:limit] @ query
         scores[[u for u in used if u < limit]] = -np.inf
         best = _topn(scores[None, :], topn)[0][0]
@@ -293,7 +298,7 @@ class Vectors:
         """
         _check_topn(topn)
         ids = np.array([self.index(w) for w in words], dtype=np.int64)
-        limit = self._limit(restrict_vocab)
+        limit = self.searched_rows(restrict_vocab)
         from kembed.vectors import search
 
         queries = np.ascontiguousarray(self.unit[ids])
@@ -351,15 +356,41 @@ class Vectors:
         if not len(a) == len(b) == len(c):
             raise ValueError("`a`, `b` and `c` must have the same length.")
         ia, ib, ic = (np.array([self.index(w) for w in ws], dtype=np.int64) for ws in (a, b, c))
-        return _answered(self._analogy_rows(ia, ib, ic, method, topn, self._limit(restrict_vocab)))
+        return _answered(
+            self.analogy_rows(ia, ib, ic, method=method, topn=topn, restrict_vocab=restrict_vocab)
+        )
 
-    def _analogy_rows(
-        self, ia: np.ndarray, ib: np.ndarray, ic: np.ndarray, method: str, topn: int, limit: int
+    def analogy_rows(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        c: np.ndarray,
+        *,
+        method: str = "3cosadd",
+        topn: int = 1,
+        restrict_vocab: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`analogy_batch` on row indices, searching the first `limit` rows."""
+        """`analogy_batch` on row indices (what an evaluation asks of 20 k questions):
+        the `topn` best rows for each `a[i] : b[i] :: c[i]`, the three excluded. Every
+        row of the result is full: where fewer rows are left to answer with, the last
+        columns hold excluded rows at -inf.
+
+        Example:
+
+        >>> v = Vectors(["man", "king", "woman", "queen"],
+        ...             np.array([[1, 0], [1, 1], [0, 1], [0.1, 2]], "float32"))
+        >>> rows, _ = v.analogy_rows(np.array([0]), np.array([1]), np.array([2]))
+        >>> v.index_to_key[rows[0, 0]]
+        'queen'
+
+        Returns:
+            (rows, scores): two arrays of shape (len(a), min(topn, searched rows)).
+        """
         from kembed.vectors import search
 
-        return search.analogies(self.unit, ia, ib, ic, method, topn, limit)
+        _check_topn(topn)
+        limit = self.searched_rows(restrict_vocab)
+        return search.analogies(self.unit, a, b, c, method, topn, limit)
 
     # --- subsets -------------------------------------------------------------------------
 

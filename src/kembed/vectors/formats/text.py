@@ -233,9 +233,9 @@ def read_text(
             # A full load counts the lines of each block first, so that the kernels write
             # each block's rows straight into the final matrix (no copy, no growing).
             rest = list(it)
-            caps = []
-            for b in [block, *rest]:
-                caps.append(_lines_in(b))
+            blocks, caps = [block, *rest], []
+            for b, cap in zip(blocks, in_order(_lines_in, blocks, workers=WORKERS), strict=True):
+                caps.append(cap)  # counted on the worker threads, two blocks at a time
                 mapped.release(b)
             it, capacity = iter(rest), sum(caps)
         else:

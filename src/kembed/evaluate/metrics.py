@@ -1,163 +1,23 @@
 """Intrinsic evaluation of word vectors: word-pair similarity (Spearman and Pearson
 against human judgements) and analogies (3CosAdd, 3CosMul), with the protocol and the
 numbers of gensim's `evaluate_word_pairs` / `evaluate_word_analogies`, batched into matrix
-products. The readers parse the benchmark files; the metrics take what they read and
-return result objects. numpy and scipy; no Keras.
+products. The metrics take what `kembed.evaluate.readers` read (never a path) and return
+result objects. numpy and scipy; no Keras.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import dataclasses
-import os
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import IO
+from dataclasses import dataclass
 
 import numpy as np
 
-from kembed._io import head_of, looks_like
-from kembed.errors import CorpusError
+from kembed.evaluate.readers import Analogies, WordPairs
 from kembed.vectors.search import METHODS
 from kembed.vectors.store import Vectors
 
 GENSIM_TOPN = 5  # gensim looks at the 5 best answers for one not a case variant of a query
-
-
-@dataclass(frozen=True)
-class WordPairs:
-    """Word pairs with a human similarity score (WS-353, SimLex-999, MEN, ...)."""
-
-    name: str
-    pairs: list[tuple[str, str]]
-    scores: np.ndarray
-    skipped: list[int] = field(default_factory=list)  # line numbers that were not pairs
-
-
-@dataclass(frozen=True)
-class Analogies:
-    """Analogy questions `a : b :: c : d` in named sections."""
-
-    name: str
-    sections: list[tuple[str, list[tuple[str, str, str, str]]]]
-    skipped: list[int] = field(default_factory=list)
-
-
-def read_word_pairs(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> WordPairs:
-    """Reads a word-similarity file: `word1<TAB>word2<TAB>score` a line (`#` comments).
-
-    Lines that do not split into two words and a number are skipped and listed in
-    `skipped` (gensim skips them too); the results count them.
-
-    Raises:
-        CorpusError: if the file is not text or not valid in `encoding`, or no line
-            holds a pair.
-    """
-    pairs, scores, skipped = [], [], []
-    with _text(path, encoding) as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            try:
-                a, b, score = fields
-                scores.append(float(score))
-            except ValueError:
-                skipped.append(number)
-                continue
-            pairs.append((a, b))
-    if not pairs:
-        raise CorpusError(path, None, "no line holds 'word1<TAB>word2<TAB>score'.")
-    return WordPairs(_name(path), pairs, np.array(scores, dtype=np.float64), skipped)
-
-
-def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Analogies:
-    """Reads analogy questions: word2vec's `questions-words.txt` layout (`: section`
-    lines, then `a b c d`) or MSR's CSV (`,type,word1,word2,word3,target`; sections by
-    type). Questions before any section line (a file of bare `a b c d` lines) form a
-    section named after the file. Lines that do not hold four words are skipped and
-    listed in `skipped`; the results count them.
-
-    Raises:
-        CorpusError: if the file is not text or not valid in `encoding`, or holds no
-            questions.
-    """
-    sections, skipped = [], []
-    with _text(path, encoding, newline="") as f:
-        first = f.readline()
-        f.seek(0)
-        if first.rstrip("\r\n").split(",")[1:] == ["type", "word1", "word2", "word3", "target"]:
-            grouped: dict[str, list] = {}
-            for number, row in enumerate(csv.reader(f), start=1):
-                if number == 1:
-                    continue
-                if len(row) != 6 or not all(row[2:]):
-                    skipped.append(number)
-                    continue
-                grouped.setdefault(row[1], []).append(tuple(row[2:]))
-            sections = list(grouped.items())
-        else:
-            for number, line in enumerate(f, start=1):
-                if line.startswith(": "):
-                    sections.append((line.lstrip(": ").strip(), []))
-                    continue
-                if not line.strip() or line.startswith("#"):
-                    continue
-                words = line.split()
-                if len(words) != 4:
-                    skipped.append(number)
-                    continue
-                if not sections:
-                    sections.append((_name(path), []))
-                sections[-1][1].append(tuple(words))
-    if not any(questions for _, questions in sections):
-        raise CorpusError(path, None, "no analogy questions ('a b c d' lines) found.")
-    return Analogies(_name(path), sections, skipped)
-
-
-def is_analogy_file(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> bool:
-    """Whether a benchmark file holds analogies (a `: section` line, MSR's header, or
-    four words separated by spaces) rather than word pairs (two words and a score,
-    separated by tabs), judged from its first line that is no comment."""
-    with open(path, encoding=encoding, errors="replace") as f:
-        first = next((line for line in f if line.strip() and not line.startswith("#")), "")
-    if first.startswith((": ", ",type,word1,word2,word3,target")):
-        return True
-    fields = first.split()
-    return "\t" not in first and len(fields) == 4 and not _is_number(fields[-1])
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-@contextlib.contextmanager
-def _text(path, encoding: str, newline: str | None = None) -> Iterator[IO[str]]:
-    """Opens a benchmark file for reading text; a file that is not text, or not valid in
-    `encoding`, raises `CorpusError` naming it."""
-    what = looks_like(head_of(path))
-    if what is not None:
-        raise CorpusError(path, None, f"this is not a text file: it looks like {what}.")
-    try:
-        with open(path, encoding=encoding, newline=newline) as f:
-            yield f
-    except UnicodeDecodeError as error:
-        raise CorpusError(
-            path,
-            None,
-            f"not valid {encoding} ({error.reason}). Pass the file's encoding "
-            "(encoding='latin-1').",
-        ) from None
-
-
-def _name(path) -> str:
-    return os.path.splitext(os.path.basename(os.fspath(path)))[0]
 
 
 @dataclass(frozen=True)
@@ -255,7 +115,7 @@ def _vocabulary(
 ) -> tuple[dict[str, int], int]:
     """gensim's `ok_vocab` (word, upper-cased -> row, among the first `restrict_vocab`
     rows; of several case variants the first, most frequent, row wins) and that limit."""
-    limit = vectors._limit(restrict_vocab)
+    limit = vectors.searched_rows(restrict_vocab)
     words = vectors.index_to_key[:limit]
     if case_insensitive:
         return {word.upper(): i for i, word in reversed(list(enumerate(words)))}, limit
@@ -264,7 +124,7 @@ def _vocabulary(
 
 def evaluate_word_pairs(
     vectors: Vectors,
-    pairs: WordPairs | str | os.PathLike[str],
+    pairs: WordPairs,
     *,
     restrict_vocab: int | None = 300_000,
     case_insensitive: bool = True,
@@ -283,7 +143,7 @@ def evaluate_word_pairs(
 
     Args:
         vectors: The vectors.
-        pairs: `WordPairs`, or a file to read them from.
+        pairs: `WordPairs` (`read_word_pairs` reads them from a file).
         restrict_vocab: Only the first `restrict_vocab` rows count as known (`None`: all).
         case_insensitive: Compare words upper-cased (the first case variant wins).
         dummy4unknown: Score pairs with an unknown word 0 instead of skipping them.
@@ -296,8 +156,6 @@ def evaluate_word_pairs(
     """
     from scipy import stats
 
-    if not isinstance(pairs, WordPairs):
-        pairs = read_word_pairs(pairs)
     known, _ = _vocabulary(vectors, restrict_vocab, case_insensitive)
     norm = str.upper if case_insensitive else str
     rows = np.array([[known.get(norm(a), -1), known.get(norm(b), -1)] for a, b in pairs.pairs])
@@ -333,7 +191,7 @@ def evaluate_word_pairs(
 
 def evaluate_analogies(
     vectors: Vectors,
-    analogies: Analogies | str | os.PathLike[str],
+    analogies: Analogies,
     *,
     restrict_vocab: int | None = 300_000,
     case_insensitive: bool = True,
@@ -348,7 +206,7 @@ def evaluate_analogies(
 
     Args:
         vectors: The vectors.
-        analogies: `Analogies`, or a file to read them from.
+        analogies: `Analogies` (`read_analogies` reads them from a file).
         restrict_vocab: Search and know only the first `restrict_vocab` rows (`None`: all).
         case_insensitive: Compare words upper-cased (the first case variant wins).
         method: `"3cosadd"` (gensim's) or `"3cosmul"` (Levy & Goldberg 2014).
@@ -359,8 +217,6 @@ def evaluate_analogies(
     """
     if method not in METHODS:
         raise ValueError(f"`method` must be one of {METHODS}. Received: method={method!r}")
-    if not isinstance(analogies, Analogies):
-        analogies = read_analogies(analogies)
     known, limit = _vocabulary(vectors, restrict_vocab, case_insensitive)
     norm = str.upper if case_insensitive else str
     questions = [q for _, section in analogies.sections for q in section]
@@ -370,7 +226,7 @@ def evaluate_analogies(
     if found.any():
         ia, ib, ic, _ = keys[found].T
         topn = GENSIM_TOPN if case_insensitive else 1
-        best, _ = vectors._analogy_rows(ia, ib, ic, method, topn, limit)
+        best, _ = vectors.analogy_rows(ia, ib, ic, method=method, topn=topn, restrict_vocab=limit)
         words, rows = vectors.index_to_key, np.flatnonzero(found)
         for candidates, query in zip(best, rows, strict=True):
             ignore = {norm(w) for w in questions[query][:3]}
