@@ -98,7 +98,7 @@ def _matrix(layer):
 def test_three_api_styles_train_save_and_load(data, tmp_path, build, trainable):
     tokenizer, vectors, x, y = data
     keras.utils.set_random_seed(1)
-    layer = pretrained_embedding(vectors, tokenizer, trainable=trainable, seed=0)
+    layer, _ = pretrained_embedding(vectors, tokenizer, trainable=trainable, seed=0)
     model = build(layer)
     before = _matrix(layer)
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
@@ -131,11 +131,13 @@ def _oov_ids(tokenizer):
 def test_frozen_and_trainable_layers_are_keras_embeddings_holding_the_matrix(data):
     tokenizer, vectors, _, _ = data
     for trainable in (False, True):
-        layer = pretrained_embedding(vectors, tokenizer, trainable=trainable, mask_zero=True)
+        layer, report = pretrained_embedding(
+            vectors, tokenizer, trainable=trainable, mask_zero=True
+        )
 
-        assert type(layer) is keras.layers.Embedding
+        assert type(layer) is keras.layers.Embedding and not hasattr(layer, "coverage")
         assert layer.trainable is trainable and layer.mask_zero
-        assert layer.coverage.trainable_rows == (len(tokenizer.word_index) + 1) * trainable
+        assert report.trainable_rows == (len(tokenizer.word_index) + 1) * trainable
         for word in GOOD:
             np.testing.assert_array_equal(
                 _matrix(layer)[tokenizer.word_index[word]], vectors[word]
@@ -144,7 +146,7 @@ def test_frozen_and_trainable_layers_are_keras_embeddings_holding_the_matrix(dat
 
 def test_oov_layer_counts_params_right_in_the_summary(data):
     tokenizer, vectors, _, _ = data
-    layer = pretrained_embedding(vectors, tokenizer, trainable="oov", name="glove")
+    layer, report = pretrained_embedding(vectors, tokenizer, trainable="oov", name="glove")
     model = functional(layer)
     lines = []
     model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
@@ -152,7 +154,7 @@ def test_oov_layer_counts_params_right_in_the_summary(data):
 
     rows, dim = len(tokenizer.word_index) + 1, 8
     learning = len(UNKNOWN) + 1  # the unknown words and the OOV row
-    assert layer.trainable_rows == layer.coverage.trainable_rows == learning
+    assert layer.trainable_rows == report.trainable_rows == learning
     head = dim + 1
     assert f"Trainable params: {learning * dim + head:,}" in summary
     assert f"Non-trainable params: {(rows - learning) * dim + rows:,}" in summary
@@ -161,7 +163,7 @@ def test_oov_layer_counts_params_right_in_the_summary(data):
 
 def test_frozen_rows_embedding_round_trips_its_config_and_weights(data):
     tokenizer, vectors, x, _ = data
-    layer = pretrained_embedding(vectors, tokenizer, trainable="oov", mask_zero=True)
+    layer, _ = pretrained_embedding(vectors, tokenizer, trainable="oov", mask_zero=True)
     config = layer.get_config()
 
     assert {"input_dim", "output_dim", "trainable_rows", "mask_zero"} <= set(config)

@@ -288,9 +288,9 @@ class TextClassifier:
             # One seed for every channel, so that both channels of multichannel start from
             # the same matrix (unknown words' random rows included), as in Kim (2014).
             seed = s["seed"] if s["seed"] is not None else int(np.random.randint(2**31))
-            embeddings = []
+            embeddings, reports = [], []
             for channel, trainable in enumerate(modes[s["embedding"]]):
-                layer = pretrained_embedding(
+                layer, report = pretrained_embedding(
                     vectors,
                     self.tokenizer,
                     trainable=trainable,
@@ -299,7 +299,8 @@ class TextClassifier:
                     name=f"embedding{channel or ''}",
                 )
                 embeddings.append(layer)
-            self.coverage = embeddings[0].coverage
+                reports.append(report)
+            self.coverage = reports[0]
         model = build_model(
             s["model"],
             embeddings,

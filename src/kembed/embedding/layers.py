@@ -190,20 +190,21 @@ def pretrained_embedding(
     oov: str = "random",
     seed: int | None = None,
     name: str | None = None,
-) -> keras.layers.Layer:
-    """A Keras embedding layer holding pretrained vectors in a tokenizer's id order.
+) -> tuple[keras.layers.Layer, CoverageReport]:
+    """A Keras embedding layer holding pretrained vectors in a tokenizer's id order, and
+    the `CoverageReport` of its matrix.
 
     The matrix comes from `embedding_matrix` (see it for `num_words`, `lookup`, `oov`
-    and `seed`); its `CoverageReport` is the layer's `coverage` attribute (not saved with
-    the model).
+    and `seed`).
 
     Example:
 
     >>> import numpy as np
     >>> from kembed import Vectors
     >>> vectors = Vectors(["good", "bad"], np.eye(2, dtype="float32"))
-    >>> layer = pretrained_embedding(vectors, {"good": 1, "bad": 2, "meh": 3}, trainable="oov")
-    >>> type(layer).__name__, layer.coverage.num_found, layer.trainable_rows
+    >>> layer, report = pretrained_embedding(vectors, {"good": 1, "bad": 2, "meh": 3},
+    ...                                      trainable="oov")
+    >>> type(layer).__name__, report.num_found, layer.trainable_rows
     ('FrozenRowsEmbedding', 2, 1)
 
     Args:
@@ -218,7 +219,9 @@ def pretrained_embedding(
         name: Optional layer name.
 
     Returns:
-        A `keras.layers.Embedding` or, for `trainable="oov"`, a `FrozenRowsEmbedding`.
+        `(layer, report)`: the layer (a `keras.layers.Embedding`, or for
+        `trainable="oov"` a `FrozenRowsEmbedding`) and its `CoverageReport` (with
+        `trainable_rows` set).
 
     Raises:
         ValueError: if `trainable` is not one of `False`, `True`, `"oov"`, or as
@@ -243,8 +246,7 @@ def pretrained_embedding(
             rows, dim, mask_zero=mask_zero, weights=[matrix], trainable=trainable, name=name
         )
     report.trainable_rows = len(ids) if trainable == "oov" else rows * bool(trainable)
-    layer.coverage = report
-    return layer
+    return layer, report
 
 
 def fill_embedding(

@@ -109,10 +109,10 @@ def run(
     for trainable in MODES:
         keras.utils.set_random_seed(seed)
         # Steps 5-6: the embedding matrix and a layer holding it.
-        embedding = pretrained_embedding(
+        embedding, report = pretrained_embedding(
             vectors, tokenizer, trainable=trainable, seed=seed, name="glove"
         )
-        coverage = coverage or embedding.coverage
+        coverage = coverage or report
         model = build_model(embedding)  # Step 7: define
         # Steps 8-10: compile, fit, evaluate; then save and load back.
         path = out_dir / f"glove-{str(trainable).lower()}.keras"
