@@ -44,12 +44,6 @@ def _check_out(out: Path, overwrite: bool) -> None:
     check_save_path(out, overwrite=overwrite)
 
 
-def _format(out: Path) -> str:
-    from kembed.vectors.formats import format_for
-
-    return format_for(out)
-
-
 @app.command()
 def word2vec(
     corpus: Corpus,
@@ -72,32 +66,20 @@ def word2vec(
     overwrite: Overwrite = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW, negative sampling) and save the vectors."""
-    from kembed.training import train_word2vec
+    from kembed.training import CorpusOptions, Word2VecSettings, train_word2vec
 
+    settings = Word2VecSettings(mode, dim, window, negative, sample, epochs, alpha)
+    options = CorpusOptions(min_count, max_vocab, skip_prefix, encoding)
     _check_out(out, overwrite)
     vectors = train_word2vec(
         corpus,
-        mode=mode,
-        dim=dim,
-        window=window,
-        negative=negative,
-        sample=sample,
-        min_count=min_count,
-        max_vocab=max_vocab,
-        epochs=epochs,
-        alpha=alpha,
+        settings=settings,
+        corpus_options=options,
         workers=workers,
         seed=seed,
-        skip_prefix=skip_prefix,
-        encoding=encoding,
         progress=True,
     )
-    vectors.save(out, overwrite=overwrite)  # the format the name asks for
-    settings = vectors.header["settings"]
-    typer.echo(
-        f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens "
-        f"in {settings['seconds']:.1f} s; saved to {out} ({_format(out)})"
-    )
+    _save(vectors, out, overwrite)
 
 
 @app.command()
@@ -126,32 +108,30 @@ def glove(
     overwrite: Overwrite = False,
 ) -> None:
     """Train GloVe (co-occurrence counts, then AdaGrad) and save W + W~."""
-    from kembed.training import train_glove
+    from kembed.training import CorpusOptions, GloVeSettings, train_glove
 
+    settings = GloVeSettings(dim, window, epochs, x_max, alpha, eta, bias_eta, shuffle, memory)
+    options = CorpusOptions(min_count, max_vocab, skip_prefix, encoding)
     _check_out(out, overwrite)
     vectors = train_glove(
         corpus,
-        dim=dim,
-        window=window,
-        min_count=min_count,
-        max_vocab=max_vocab,
-        epochs=epochs,
-        x_max=x_max,
-        alpha=alpha,
-        eta=eta,
-        bias_eta=bias_eta,
-        shuffle=shuffle,
-        memory=memory,
+        settings=settings,
+        corpus_options=options,
         workers=workers,
         seed=seed,
-        skip_prefix=skip_prefix,
-        encoding=encoding,
         progress=True,
     )
+    _save(vectors, out, overwrite)
+
+
+def _save(vectors, out: Path, overwrite: bool) -> None:
+    from kembed.vectors.formats import format_for
+
     vectors.save(out, overwrite=overwrite)  # the format the name asks for
-    settings = vectors.header["settings"]
+    header = vectors.header["settings"]
+    pairs = f", {header['cooccurrences']:,} co-occurrences" if "cooccurrences" in header else ""
     typer.echo(
-        f"{len(vectors):,} words x {vectors.dim} from {settings['corpus_tokens']:,} tokens, "
-        f"{settings['cooccurrences']:,} co-occurrences, in "
-        f"{sum(settings['seconds'].values()):.1f} s; saved to {out} ({_format(out)})"
+        f"{len(vectors):,} words x {vectors.dim} from {header['corpus_tokens']:,} tokens"
+        f"{pairs}, in {sum(header['seconds'].values()):.1f} s; saved to {out} "
+        f"({format_for(out)})"
     )

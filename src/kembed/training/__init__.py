@@ -5,12 +5,16 @@ numba; no Keras."""
 from kembed.training.cooccurrence import Cooccurrences, count_cooccurrences
 from kembed.training.corpus import EncodedCorpus, Vocabulary, encode_corpus
 from kembed.training.glove import train_glove
+from kembed.training.settings import CorpusOptions, GloVeSettings, Word2VecSettings
 from kembed.training.word2vec import train_word2vec
 
 __all__ = [
     "Cooccurrences",
+    "CorpusOptions",
     "EncodedCorpus",
+    "GloVeSettings",
     "Vocabulary",
+    "Word2VecSettings",
     "count_cooccurrences",
     "encode_corpus",
     "train_glove",

@@ -18,6 +18,7 @@ import numpy as np
 
 from kembed.errors import CorpusError
 from kembed.text import Tokenizer, read_lines
+from kembed.training.settings import CorpusOptions
 
 MAX_SENTENCE = 10_000  # longer lines are cut into pieces this long (as gensim does)
 MEMORY_TOKENS = 100_000_000  # larger encoded corpora go to a memory-mapped temporary file
@@ -172,9 +173,20 @@ def encode_corpus(
     return EncodedCorpus(ids, np.array(bounds, dtype=np.int64), vocabulary)
 
 
-def as_corpus(corpus: Source | Sequence[Source] | EncodedCorpus, **options) -> EncodedCorpus:
-    """`corpus` if it is encoded already, else `encode_corpus(corpus, **options)`."""
-    return corpus if isinstance(corpus, EncodedCorpus) else encode_corpus(corpus, **options)
+def as_corpus(
+    corpus: Source | Sequence[Source] | EncodedCorpus, options: CorpusOptions
+) -> EncodedCorpus:
+    """`corpus` if it is encoded already, else `corpus` encoded with `options`."""
+    if isinstance(corpus, EncodedCorpus):
+        return corpus
+    return encode_corpus(
+        corpus,
+        min_count=options.min_count,
+        max_vocab=options.max_vocab,
+        tokenize=options.tokenize,
+        encoding=options.encoding,
+        skip_prefix=options.skip_prefix,
+    )
 
 
 def _array(size: int) -> np.ndarray:

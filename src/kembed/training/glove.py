@@ -18,7 +18,7 @@ import numpy as np
 from kembed._progress import progress_bar
 from kembed.training.cooccurrence import count_cooccurrences
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
-from kembed.training.settings import positive_integers, positive_numbers, threads
+from kembed.training.settings import CorpusOptions, GloVeSettings, resolve, threads
 from kembed.vectors.store import Vectors
 
 GRAD_CLIP = np.float32(100.0)  # glove.c's -grad-clip: each component of a vector's gradient
@@ -74,6 +74,8 @@ def _epoch(
 def train_glove(
     corpus: Source | Sequence[Source] | EncodedCorpus,
     *,
+    settings: GloVeSettings | None = None,
+    corpus_options: CorpusOptions | None = None,
     dim: int = 100,
     window: int = 10,
     min_count: int = 5,
@@ -107,6 +109,11 @@ def train_glove(
     Args:
         corpus: Text files or folders (one sentence or paragraph a line), or an
             `EncodedCorpus`.
+        settings: Optional `GloVeSettings`: `dim`, `window`, `epochs`, `x_max`,
+            `alpha`, `eta`, `bias_eta`, `shuffle` and `memory` in one object (what the
+            saved header holds). Pass it or those keywords.
+        corpus_options: Optional `CorpusOptions`: `min_count`, `max_vocab`,
+            `tokenize`, `skip_prefix` and `encoding` in one object.
         dim: Vector size.
         window: Context words counted on each side (weighted 1 / distance).
         min_count: Ignore words seen fewer times.
@@ -140,20 +147,24 @@ def train_glove(
         ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
         CorpusError: for a missing, empty or non-text corpus.
     """
-    positive_integers(dim=dim, window=window, epochs=epochs)
-    positive_numbers(x_max=x_max, alpha=alpha, eta=eta, bias_eta=bias_eta)
-    if shuffle not in ("epoch", "once"):
-        raise ValueError(f"`shuffle` must be 'epoch' or 'once'. Received: shuffle={shuffle!r}")
+    settings = resolve(
+        settings,
+        GloVeSettings(dim, window, epochs, x_max, alpha, eta, bias_eta, shuffle, memory),
+        GloVeSettings(),
+        "settings",
+    )
+    corpus_options = resolve(
+        corpus_options,
+        CorpusOptions(min_count, max_vocab, skip_prefix, encoding, tokenize),
+        CorpusOptions(),
+        "corpus_options",
+    )
+    s = settings
+    dim, window, epochs, x_max, alpha, eta = s.dim, s.window, s.epochs, s.x_max, s.alpha, s.eta
+    bias_eta, shuffle, memory = s.bias_eta, s.shuffle, s.memory
     workers = threads(workers)
     started = time.perf_counter()
-    corpus = as_corpus(
-        corpus,
-        min_count=min_count,
-        max_vocab=max_vocab,
-        tokenize=tokenize,
-        encoding=encoding,
-        skip_prefix=skip_prefix,
-    )
+    corpus = as_corpus(corpus, corpus_options)
     vocab = len(corpus.vocabulary.words)
     counted = time.perf_counter()
     pairs = count_cooccurrences(corpus.ids, corpus.bounds, vocab, window=window, memory=memory)
@@ -179,18 +190,10 @@ def train_glove(
             )  # fmt: skip
             costs.append(float(cost) / max(len(pairs), 1))
             advance(len(pairs))
-    settings = {
+    header = {
         "trainer": "glove",
-        "dim": dim,
-        "window": window,
-        "min_count": min_count,
-        "max_vocab": max_vocab,
-        "epochs": epochs,
-        "x_max": x_max,
-        "alpha": alpha,
-        "eta": eta,
-        "bias_eta": bias_eta,
-        "shuffle": shuffle,
+        **settings.to_dict(),
+        **corpus_options.to_dict(),
         "workers": workers,
         "seed": seed,
         "corpus_tokens": corpus.vocabulary.corpus_tokens,
@@ -203,4 +206,4 @@ def train_glove(
         },
     }
     words, counts = corpus.vocabulary.words, corpus.vocabulary.counts
-    return Vectors(words, w + c, header={"settings": settings}, counts=counts)
+    return Vectors(words, w + c, header={"settings": header}, counts=counts)

@@ -1,9 +1,20 @@
-"""Checks of the trainers' settings, shared by word2vec and GloVe: each bad value gets
-Keras' phrasing of the error. No Keras."""
+"""The trainers' settings: one frozen, self-validating object per trainer
+(`Word2VecSettings`, `GloVeSettings`) and one for the corpus every trainer reads
+(`CorpusOptions`). The function, the CLI and the saved header share them: what `to_dict`
+writes into `header["settings"]`, `from_dict` reads back, one type per field. Each bad
+value gets Keras' phrasing of the error. No Keras."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable
+from typing import Any
+
+from kembed.text.corpus import check_encoding
+
+MODES = ("skipgram", "cbow")
+SHUFFLES = ("epoch", "once")
 
 
 def positive_integers(**values) -> None:
@@ -26,3 +37,129 @@ def threads(workers: int | None) -> int:
         return os.cpu_count() or 1
     positive_integers(workers=workers)
     return workers
+
+
+class _Settings:
+    """`to_dict` / `from_dict` for the frozen dataclasses below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-ready values (what the saved header holds)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        """The settings saved by `to_dict` (other keys of a header are ignored)."""
+        names = {f.name for f in dataclasses.fields(cls) if f.repr}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusOptions(_Settings):
+    """How a training corpus is read, and which words are kept.
+
+    Example:
+
+    >>> CorpusOptions(min_count=2, skip_prefix="<").to_dict()["min_count"]
+    2
+
+    Attributes:
+        min_count: Ignore words seen fewer times.
+        max_vocab: Optional int. Keep at most this many words (the most frequent).
+        skip_prefix: Optional. Skip lines starting with it (`"<"` for markup).
+        encoding: Text encoding of the files.
+        tokenize: Optional function from a line to its words (defaults to the
+            `Tokenizer`'s rules); not saved.
+    """
+
+    min_count: int = 5
+    max_vocab: int | None = None
+    skip_prefix: str | None = None
+    encoding: str = "utf-8"
+    tokenize: Callable[[str], list[str]] | None = dataclasses.field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        positive_integers(min_count=self.min_count)
+        if self.max_vocab is not None:
+            positive_integers(max_vocab=self.max_vocab)
+        if self.skip_prefix is not None and not isinstance(self.skip_prefix, str):
+            raise TypeError(
+                f"`skip_prefix` must be a str or None. Received: skip_prefix={self.skip_prefix!r}"
+            )
+        check_encoding(self.encoding)
+
+
+@dataclasses.dataclass(frozen=True)
+class Word2VecSettings(_Settings):
+    """What `train_word2vec` trains (see it for each field's meaning).
+
+    Example:
+
+    >>> Word2VecSettings(mode="cbow").alpha  # the default rate follows the mode
+    0.05
+    """
+
+    mode: str = "skipgram"
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    sample: float = 1e-3
+    epochs: int = 5
+    alpha: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"`mode` must be one of {MODES}. Received: mode={self.mode!r}")
+        positive_integers(dim=self.dim, window=self.window, epochs=self.epochs)
+        positive_integers(negative=self.negative)
+        if isinstance(self.sample, bool) or not 0 <= self.sample < 1:
+            raise ValueError(f"`sample` must be in [0, 1). Received: sample={self.sample!r}")
+        if self.alpha is None:
+            object.__setattr__(self, "alpha", 0.025 if self.mode == "skipgram" else 0.05)
+        positive_numbers(alpha=self.alpha)
+
+
+@dataclasses.dataclass(frozen=True)
+class GloVeSettings(_Settings):
+    """What `train_glove` trains (see it for each field's meaning).
+
+    Example:
+
+    >>> GloVeSettings(shuffle="once").epochs
+    15
+    """
+
+    dim: int = 100
+    window: int = 10
+    epochs: int = 15
+    x_max: float = 10.0
+    alpha: float = 0.75
+    eta: float = 0.05
+    bias_eta: float = 1.0
+    shuffle: str = "epoch"
+    memory: float = 2.0
+
+    def __post_init__(self) -> None:
+        positive_integers(dim=self.dim, window=self.window, epochs=self.epochs)
+        positive_numbers(x_max=self.x_max, alpha=self.alpha, eta=self.eta)
+        positive_numbers(bias_eta=self.bias_eta, memory=self.memory)
+        if self.shuffle not in SHUFFLES:
+            raise ValueError(
+                f"`shuffle` must be 'epoch' or 'once'. Received: shuffle={self.shuffle!r}"
+            )
+
+
+def resolve(given, built, default, name: str):
+    """`given` if passed (and the keywords left at their defaults), else `built` from
+    the keywords.
+
+    Raises:
+        ValueError: if both `given` and keywords that change the defaults are passed.
+    """
+    if given is None:
+        return built
+    if built != default:
+        raise ValueError(
+            f"Pass `{name}` or the keyword arguments it holds, not both. Received: "
+            f"{name}={given!r} and keywords giving {built!r}"
+        )
+    return given

@@ -14,10 +14,9 @@ import numpy as np
 
 from kembed._progress import progress_bar
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
-from kembed.training.settings import positive_integers, positive_numbers, threads
+from kembed.training.settings import CorpusOptions, Word2VecSettings, resolve, threads
 from kembed.vectors.store import Vectors
 
-MODES = ("skipgram", "cbow")
 SLICE_WORDS = 2_000_000  # words per kernel call: the threads wait for each other this often
 _DOMAIN = 2**31 - 1  # the noise distribution's cumulative table spans this range
 
@@ -25,6 +24,8 @@ _DOMAIN = 2**31 - 1  # the noise distribution's cumulative table spans this rang
 def train_word2vec(
     corpus: Source | Sequence[Source] | EncodedCorpus,
     *,
+    settings: Word2VecSettings | None = None,
+    corpus_options: CorpusOptions | None = None,
     mode: str = "skipgram",
     dim: int = 100,
     window: int = 5,
@@ -61,6 +62,11 @@ def train_word2vec(
     Args:
         corpus: Text files or folders (one sentence or paragraph a line), or an
             `EncodedCorpus` from `encode_corpus`.
+        settings: Optional `Word2VecSettings`: `mode` to `alpha` in one object (what
+            the saved header holds; `Word2VecSettings.from_dict(v.header["settings"])`
+            gives it back). Pass it or those keywords.
+        corpus_options: Optional `CorpusOptions`: `min_count`, `max_vocab`,
+            `tokenize`, `skip_prefix` and `encoding` in one object.
         mode: `"skipgram"` or `"cbow"` (the mean of the context).
         dim: Vector size.
         window: Largest distance between a word and its context.
@@ -87,25 +93,26 @@ def train_word2vec(
         ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
         CorpusError: for a missing, empty or non-text corpus.
     """
-    if mode not in MODES:
-        raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
-    positive_integers(dim=dim, window=window, epochs=epochs, negative=negative)
-    if not 0 <= sample < 1:
-        raise ValueError(f"`sample` must be in [0, 1). Received: sample={sample!r}")
-    workers = threads(workers)
-    alpha = alpha if alpha is not None else (0.025 if mode == "skipgram" else 0.05)
-    positive_numbers(alpha=alpha)
-    started = time.perf_counter()
-    corpus = as_corpus(
-        corpus,
-        min_count=min_count,
-        max_vocab=max_vocab,
-        tokenize=tokenize,
-        encoding=encoding,
-        skip_prefix=skip_prefix,
+    settings = resolve(
+        settings,
+        Word2VecSettings(mode, dim, window, negative, sample, epochs, alpha),
+        Word2VecSettings(),
+        "settings",
     )
+    corpus_options = resolve(
+        corpus_options,
+        CorpusOptions(min_count, max_vocab, skip_prefix, encoding, tokenize),
+        CorpusOptions(),
+        "corpus_options",
+    )
+    workers = threads(workers)
+    started = time.perf_counter()
+    corpus = as_corpus(corpus, corpus_options)
+    encoded = time.perf_counter()
     from kembed.training import kernels  # numba loads here, not on import
 
+    mode, dim, window, negative = settings.mode, settings.dim, settings.window, settings.negative
+    sample, epochs, alpha = settings.sample, settings.epochs, settings.alpha
     vocabulary, ids, bounds = corpus.vocabulary, corpus.ids, corpus.bounds
     counts = vocabulary.counts
     total = int(counts.sum())
@@ -137,25 +144,21 @@ def train_word2vec(
                 )  # fmt: skip
                 done += words
                 advance(words)
-    settings = {
+    header = {
         "trainer": "word2vec",
-        "mode": mode,
-        "dim": dim,
-        "window": window,
-        "negative": negative,
-        "sample": sample,
-        "min_count": min_count,
-        "max_vocab": max_vocab,
-        "epochs": epochs,
-        "alpha": alpha,
+        **settings.to_dict(),
+        **corpus_options.to_dict(),
         "workers": workers,
         "seed": seed,
         "corpus_tokens": vocabulary.corpus_tokens,
         "trained_tokens": total,
         "lines": vocabulary.lines,
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": {
+            "corpus": round(encoded - started, 2),
+            "train": round(time.perf_counter() - encoded, 2),
+        },
     }
-    return Vectors(vocabulary.words, syn0, header={"settings": settings}, counts=counts)
+    return Vectors(vocabulary.words, syn0, header={"settings": header}, counts=counts)
 
 
 def _slices(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
