@@ -234,6 +234,25 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def format_problem(document: object, format: str, version: int) -> str | None:
+    """What is wrong with the `format` / `version` fields of a file kembed saved (a native
+    header, a classifier's meta), or None.
+
+    Example:
+
+    >>> format_problem({"format": "kembed-vectors", "version": 9}, "kembed-vectors", 1)
+    'format version 9; this kembed reads version 1. Upgrade kembed.'
+    """
+    if not isinstance(document, dict) or document.get("format") != format:
+        return f"not a {format} file."
+    if document.get("version") != version:
+        return (
+            f"format version {document.get('version')!r}; this kembed reads version "
+            f"{version}. Upgrade kembed."
+        )
+    return None
+
+
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """The SHA-256 of a file, read in 16 MiB pieces, as a hex string."""
     digest = hashlib.sha256()

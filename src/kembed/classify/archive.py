@@ -12,7 +12,7 @@ from typing import Any
 
 import keras
 
-from kembed._io import atomic_write, check_output
+from kembed._io import atomic_write, check_output, format_problem
 from kembed.errors import CorpusError
 from kembed.text import Tokenizer, tokenizer_from_json
 
@@ -58,15 +58,9 @@ def read_classifier(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Token
         raise CorpusError(
             path, None, f"not a kembed classifier, or damaged ({error}). Train and save it again."
         ) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CorpusError(path, None, f"not a {FORMAT} file.")
-    if meta.get("version") != VERSION:
-        raise CorpusError(
-            path,
-            None,
-            f"classifier format version {meta.get('version')!r}; this kembed reads "
-            f"version {VERSION}. Upgrade kembed.",
-        )
+    problem = format_problem(meta, FORMAT, VERSION)
+    if problem is not None:
+        raise CorpusError(path, None, problem)
     if not isinstance(meta.get("classes"), list) or not isinstance(meta.get("settings"), dict):
         raise CorpusError(path, None, "its classifier.json lacks the classes or the settings.")
     try:

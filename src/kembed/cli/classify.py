@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kembed.cli.options import Overwrite
+from kembed.cli.options import Encoding, Json, Overwrite, Seed
 
 app = typer.Typer(help="Train, evaluate and use text classifiers.")
 
@@ -24,7 +24,6 @@ Data = Annotated[
 ModelPath = Annotated[Path, typer.Argument(help="A classifier saved by `classify fit`.")]
 TextColumn = Annotated[str, typer.Option(help="CSV column holding the texts.")]
 LabelColumn = Annotated[str, typer.Option(help="CSV column holding the labels.")]
-Encoding = Annotated[str, typer.Option(help="Text encoding of the data files.")]
 Errors = Annotated[str, typer.Option(help="raise, or skip (and list) rows that cannot be read.")]
 Model = Annotated[str, typer.Option(help="cnn (Kim 2014), bag or bilstm.")]
 Embedding = Annotated[str, typer.Option(help="learned, static, non-static, oov or multichannel.")]
@@ -46,11 +45,9 @@ Monitor = Annotated[
         "(default: val_loss for bag, else val_accuracy)."
     ),
 ]
-Seed = Annotated[int | None, typer.Option(help="Random seed (same seed, same model).")]
 Plots = Annotated[
     Path | None, typer.Option(help="Folder for PNG plots (learning curves, confusion).")
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 BatchSize = Annotated[
     int, typer.Option(min=1, help="Global mini-batch size (split evenly over --devices).")
 ]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kembed.cli.options import Overwrite
+from kembed.cli.options import Encoding, Overwrite, Seed
 
 app = typer.Typer(help="Learn word vectors from your own text.")
 
@@ -30,11 +30,9 @@ Dim = Annotated[int, typer.Option(min=1, help="Vector size.")]
 MinCount = Annotated[int, typer.Option(min=1, help="Drop rarer words.")]
 MaxVocab = Annotated[int | None, typer.Option(min=1, help="Keep the N most frequent.")]
 Workers = Annotated[int | None, typer.Option(min=1, help="Threads (default: all).")]
-Seed = Annotated[int | None, typer.Option(help="Random seed (repeatable with --workers 1).")]
 SkipPrefix = Annotated[
     str | None, typer.Option(help="Skip lines starting with this (e.g. '<' for markup).")
 ]
-Encoding = Annotated[str, typer.Option(help="Text encoding of the corpus.")]
 
 
 def _check_out(out: Path, overwrite: bool) -> None:

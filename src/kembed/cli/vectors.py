@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kembed.cli.options import Cache, Overwrite
+from kembed.cli.options import Cache, Json, Overwrite
 
 app = typer.Typer(help="Load, inspect, convert, query and download word vectors.")
 
@@ -20,7 +20,6 @@ Topn = Annotated[int, typer.Option(min=1, help="How many answers.")]
 Restrict = Annotated[
     int | None, typer.Option(min=1, help="Search only the first N words (the most frequent).")
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def _load(source: str, member: str | None = None, **options):

@@ -18,7 +18,13 @@ import numpy as np
 from kembed._progress import progress_bar
 from kembed.training.cooccurrence import count_cooccurrences
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
-from kembed.training.settings import CorpusOptions, GloVeSettings, resolve, threads
+from kembed.training.settings import (
+    CorpusOptions,
+    GloVeSettings,
+    build_corpus_options,
+    resolve,
+    threads,
+)
 from kembed.vectors.store import Vectors
 
 GRAD_CLIP = np.float32(100.0)  # glove.c's -grad-clip: each component of a vector's gradient
@@ -153,11 +159,8 @@ def train_glove(
         GloVeSettings(),
         "settings",
     )
-    corpus_options = resolve(
-        corpus_options,
-        CorpusOptions(min_count, max_vocab, skip_prefix, encoding, tokenize),
-        CorpusOptions(),
-        "corpus_options",
+    corpus_options = build_corpus_options(
+        corpus_options, min_count, max_vocab, skip_prefix, encoding, tokenize
     )
     s = settings
     dim, window, epochs, x_max, alpha, eta = s.dim, s.window, s.epochs, s.x_max, s.alpha, s.eta

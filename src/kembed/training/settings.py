@@ -148,6 +148,12 @@ class GloVeSettings(_Settings):
             )
 
 
+def build_corpus_options(given: CorpusOptions | None, *keywords) -> CorpusOptions:
+    """`given`, or the `CorpusOptions` that a trainer's corpus keywords make
+    (`min_count, max_vocab, skip_prefix, encoding, tokenize`); see `resolve`."""
+    return resolve(given, CorpusOptions(*keywords), CorpusOptions(), "corpus_options")
+
+
 def resolve(given, built, default, name: str):
     """`given` if passed (and the keywords left at their defaults), else `built` from
     the keywords.

@@ -14,7 +14,13 @@ import numpy as np
 
 from kembed._progress import progress_bar
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
-from kembed.training.settings import CorpusOptions, Word2VecSettings, resolve, threads
+from kembed.training.settings import (
+    CorpusOptions,
+    Word2VecSettings,
+    build_corpus_options,
+    resolve,
+    threads,
+)
 from kembed.vectors.store import Vectors
 
 SLICE_WORDS = 2_000_000  # words per kernel call: the threads wait for each other this often
@@ -99,11 +105,8 @@ def train_word2vec(
         Word2VecSettings(),
         "settings",
     )
-    corpus_options = resolve(
-        corpus_options,
-        CorpusOptions(min_count, max_vocab, skip_prefix, encoding, tokenize),
-        CorpusOptions(),
-        "corpus_options",
+    corpus_options = build_corpus_options(
+        corpus_options, min_count, max_vocab, skip_prefix, encoding, tokenize
     )
     workers = threads(workers)
     started = time.perf_counter()

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from kembed.__about__ import __version__
-from kembed._io import check_output, exchange, file_sha256, make_folder
+from kembed._io import check_output, exchange, file_sha256, format_problem, make_folder
 from kembed.errors import OutputError, VectorFormatError
 
 FORMAT = "kembed-vectors"
@@ -215,15 +215,9 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
             header = json.load(f)
     except (OSError, ValueError) as error:
         raise VectorFormatError(name, None, f"cannot read the header: {error}.") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise VectorFormatError(name, None, f"not a {FORMAT} header.")
-    if header.get("version") != VERSION:
-        raise VectorFormatError(
-            name,
-            None,
-            f"format version {header.get('version')!r}, this kembed reads version {VERSION}."
-            " Upgrade kembed or convert the vectors again.",
-        )
+    problem = format_problem(header, FORMAT, VERSION)
+    if problem is not None:
+        raise VectorFormatError(name, None, problem)
     shape, sizes, sums = header.get("shape"), header.get("sizes"), header.get("sha256")
     well_formed = (
         isinstance(shape, list)
