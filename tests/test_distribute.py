@@ -205,7 +205,7 @@ def test_bad_devices_or_batch_size(devices, batch_size, match):
     ],
 )
 def test_bad_cluster_options(kwargs, match, monkeypatch):
-    for variable in distribute._ENVIRONMENT.values():
+    for variable in distribute.hosts._ENVIRONMENT.values():
         monkeypatch.delenv(variable, raising=False)
     with pytest.raises(ValueError, match=match):
         distribute.initialize(**kwargs)

@@ -61,6 +61,9 @@ class Rows:
         self.n = 0
         self.words: list[str] = []
         self.lines: list[np.ndarray] = []
+        # The distinct words so far, grown block by block while the kernels parse the
+        # next blocks (so telling whether a word repeats costs nothing at the end).
+        self.distinct: set[str] = set()
 
     def append(
         self, block: np.ndarray, words: list[str], lines: np.ndarray, keep: np.ndarray
@@ -77,6 +80,7 @@ class Rows:
             and block.base is not None
             and block.ctypes.data == self.matrix[self.n :].ctypes.data
         )
+        self.distinct.update(words)
         if in_place:
             self.words.extend(words)
             self.lines.append(np.asarray(lines, dtype=np.int64))
@@ -95,12 +99,13 @@ class Rows:
     def finish(self, name: str, report: LoadReport, duplicates: str):
         """Applies the duplicate policy and returns (words, matrix, word -> row), the
         last `None` when no word repeats (a set finds that in a third of the time a
-        dict takes; `Vectors` builds the dict on first use)."""
+        dict takes, and is grown while the kernels parse; `Vectors` builds the dict on
+        first use)."""
         words, matrix = self.words, self.matrix
         if self.n < matrix.shape[0]:
             matrix.resize((self.n, matrix.shape[1]), refcheck=False)
         index = None
-        if len(set(words)) != len(words):
+        if len(self.distinct) != len(words):
             lines = np.concatenate(self.lines)
             first: dict[str, int] = {}
             dropped = []
@@ -127,6 +132,6 @@ class Rows:
             report.skip("duplicate word", len(dropped))
             index = dict(zip(words, range(len(words)), strict=True))
         matrix.resize((len(words), matrix.shape[1]), refcheck=False)
-        self.matrix = None
+        self.matrix, self.distinct = None, set()
         report.vectors_kept = len(words)
         return words, matrix, index

@@ -1,118 +1,25 @@
-"""Data-parallel and multi-host training through `keras.distribution`: what replaced the
-slides' `multi_gpu_model`. A `DataParallelTraining` picks the devices, checks that the
-global batch splits evenly over them, lays the model's variables out replicated, feeds
-each device its slice of every batch and runs `model.fit`; `initialize` joins several
-processes (hosts) into one computation. Keras code: `keras.distribution` and
-`keras.utils.PyDataset` only, never a backend directly (JAX's multi-host helpers aside, on
-the one backend that distributes).
-
-On a backend that the installed Keras cannot distribute (PyTorch and TensorFlow in Keras
-3.15) the same calls train on one device, after a one-line `DistributionWarning`.
-"""
+"""`DataParallelTraining`: a model trained on several devices (and hosts) through
+`keras.distribution`, each device fed its slice of every global batch. Keras code; what
+only JAX needs lives in `kembed.distribute._jax`."""
 
 from __future__ import annotations
 
 import contextlib
 import math
-import os
 import warnings
 from collections.abc import Iterator, Sequence
 
 import keras
 import numpy as np
 
-from kembed.errors import KembedWarning
-
-_ENVIRONMENT = {
-    "coordinator": "KERAS_DISTRIBUTION_JOB_ADDRESSES",
-    "num_processes": "KERAS_DISTRIBUTION_NUM_PROCESSES",
-    "process_id": "KERAS_DISTRIBUTION_PROCESS_ID",
-}
-
-
-class DistributionWarning(KembedWarning):
-    """Distribution was asked for but is not possible here; training uses one device."""
-
-
-def can_distribute() -> bool:
-    """Whether the current Keras backend supports `keras.distribution` (JAX only, today)."""
-    return keras.backend.backend() == "jax"
-
-
-def initialize(
-    coordinator: str | None = None,
-    *,
-    num_processes: int | None = None,
-    process_id: int | None = None,
-) -> int:
-    """Joins this process to a multi-process (multi-host) computation.
-
-    Call it once per process, first thing, before any Keras model is built. Every process
-    runs the same program; together they see all devices of all hosts, and a
-    `DataParallelTraining` then spans them. Options left `None` come from the environment
-    variables Keras reads (`KERAS_DISTRIBUTION_JOB_ADDRESSES`,
-    `KERAS_DISTRIBUTION_NUM_PROCESSES`, `KERAS_DISTRIBUTION_PROCESS_ID`).
-
-    Args:
-        coordinator: `"host:port"` of process 0, which every process can reach.
-        num_processes: How many processes take part.
-        process_id: This process's number, from 0 (the coordinator) to
-            `num_processes - 1`.
-
-    Returns:
-        This process's number (0 for the coordinator).
-
-    Raises:
-        ValueError: if an option is missing or out of range.
-    """
-    values = {
-        "coordinator": coordinator,
-        "num_processes": num_processes,
-        "process_id": process_id,
-    }
-    for name, variable in _ENVIRONMENT.items():
-        if values[name] is None and os.environ.get(variable):
-            values[name] = os.environ[variable]
-    missing = [name for name, value in values.items() if value is None]
-    if missing:
-        raise ValueError(
-            f"Multi-process training needs {', '.join(missing)}: pass them, or set "
-            + ", ".join(_ENVIRONMENT[name] for name in missing)
-            + "."
-        )
-    coordinator = str(values["coordinator"]).split(",")[0]
-    host, _, port = coordinator.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(
-            f"`coordinator` must be 'host:port', e.g. '10.0.0.1:1234'. Received: {coordinator!r}"
-        )
-    count = _integer("num_processes", values["num_processes"], 1)
-    index = _integer("process_id", values["process_id"], 0)
-    if index >= count:
-        raise ValueError(
-            f"`process_id` must be in [0, num_processes - 1] = [0, {count - 1}]. "
-            f"Received: process_id={index}"
-        )
-    if not can_distribute():
-        warnings.warn(
-            f"The {keras.backend.backend()} backend of Keras {keras.__version__} cannot run "
-            "multi-process training; this process trains alone. Use KERAS_BACKEND=jax.",
-            DistributionWarning,
-            stacklevel=2,
-        )
-        return index
-    keras.distribution.initialize(coordinator, count, index)
-    return index
-
-
-def _integer(name: str, value, smallest: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or number < smallest or str(value).strip() != str(number):
-        raise ValueError(f"`{name}` must be an integer >= {smallest}. Received: {value!r}")
-    return number
+from kembed.distribute._jax import (
+    Batches,
+    ShardedEmbeddings,
+    StepByStep,
+    allgather,
+    gathered_weight,
+)
+from kembed.distribute.hosts import DistributionWarning, can_distribute
 
 
 class DataParallelTraining:
@@ -172,7 +79,7 @@ class DataParallelTraining:
                     f"batch_size={batch_size} does not split evenly over {count} devices "
                     f"({batch_size / count:g} each): use a multiple of {count}, such as {hint}."
                 )
-            kind = _ShardedEmbeddings if shard_embeddings else keras.distribution.DataParallel
+            kind = ShardedEmbeddings if shard_embeddings else keras.distribution.DataParallel
             self.distribution = kind(devices=self.devices, auto_shard_dataset=False)
             self.num_processes = self.distribution.num_processes
             self.process_id = self.distribution.data_shard_id
@@ -293,7 +200,7 @@ class DataParallelTraining:
             )
         callbacks = list(callbacks or [])
         if self.distribution is not None and self.devices[0].startswith("cpu"):
-            callbacks.append(_StepByStep())
+            callbacks.append(StepByStep())
         with self.scope():
             return model.fit(
                 train,
@@ -315,20 +222,16 @@ class DataParallelTraining:
             elif value.sharding.is_fully_replicated:
                 weights.append(np.asarray(value.addressable_shards[0].data))
             else:
-                from jax.experimental import multihost_utils
-
-                weights.append(np.asarray(multihost_utils.process_allgather(value, tiled=True)))
+                weights.append(gathered_weight(value))
         return weights
 
-    def _batches(self, x, y, *, shuffle, seed, sharded, training) -> _Batches:
+    def _batches(self, x, y, *, shuffle, seed, sharded, training) -> Batches:
         x, y = np.asarray(x), np.asarray(y)
         if len(x) != len(y):
             raise ValueError(f"Got {len(x):,} inputs but {len(y):,} targets.")
         b, count, index = self.process_batch_size, self.num_processes, self.process_id
         if sharded and count > 1:
-            from jax.experimental import multihost_utils
-
-            sizes = np.asarray(multihost_utils.process_allgather(np.array([len(x)])))
+            sizes = allgather(np.array([len(x)]))
             steps = math.ceil(int(sizes.max()) / b)
             starts = np.arange(steps) * b
             real = np.clip(sizes.reshape(1, -1) - starts[:, None], 0, b).sum(axis=1)
@@ -342,7 +245,7 @@ class DataParallelTraining:
             weights = self.batch_size / real
         else:  # Keras averages the batch losses by batch size: this makes it the row mean
             weights = np.full(steps, steps * self.batch_size / real.sum())
-        return _Batches(
+        return Batches(
             x,
             y,
             starts=starts,
@@ -350,64 +253,3 @@ class DataParallelTraining:
             weights=weights if self.distribution is not None else None,
             rng=np.random.default_rng(seed) if shuffle else None,
         )
-
-
-class _ShardedEmbeddings(keras.distribution.DataParallel):
-    """Data parallelism with the rows of embedding tables (and of their optimizer
-    slots) split over the devices; every other variable replicated."""
-
-    def get_variable_layout(self, variable):
-        rows = variable.shape[0] if len(variable.shape) == 2 else 0
-        if (
-            getattr(variable, "_layout", None) is None
-            and "embeddings" in variable.path
-            and rows
-            and rows % self.device_mesh.devices.size == 0
-        ):
-            return keras.distribution.TensorLayout([self.batch_dim_name, None], self.device_mesh)
-        return super().get_variable_layout(variable)
-
-
-class _Batches(keras.utils.PyDataset):
-    """One process's batches: step k is `order[starts[k]:starts[k] + batch_size]`. With
-    `weights`, short batches are padded to full size (the devices need equal slices) with
-    rows of weight 0, and the real rows of step k weigh `weights[k]`."""
-
-    def __init__(self, x, y, *, starts, batch_size, weights, rng):
-        super().__init__()
-        self.x, self.y, self.starts, self.batch_size = x, y, starts, batch_size
-        self.weights, self.rng = weights, rng
-        self.on_epoch_end()
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, step: int):
-        start = self.starts[step]
-        rows = self.order[start : start + self.batch_size]
-        x, y = self.x[rows], self.y[rows]
-        if self.weights is None:
-            return x, y
-        weights = np.full(len(rows), self.weights[step], dtype="float32")
-        pad = self.batch_size - len(rows)
-        return tuple(np.pad(a, [(0, pad)] + [(0, 0)] * (a.ndim - 1)) for a in (x, y, weights))
-
-    def on_epoch_end(self) -> None:
-        size = len(self.x)
-        self.order = np.arange(size) if self.rng is None else self.rng.permutation(size)
-
-
-class _StepByStep(keras.callbacks.Callback):
-    """Waits for each step to finish before the next is dispatched. With several CPU
-    devices sharing a few cores, XLA's all-reduce of one step can wait forever for
-    threads busy with the next (seen with JAX 0.10 on 2 cores: "Expected 8 threads to
-    join the rendezvous"); accelerators do not need this."""
-
-    def _wait(self, batch, logs=None) -> None:
-        import jax
-
-        # The step's logs are its last outputs. (Not `self.model`: in JAX, reading it
-        # copies the whole training state back into the model's variables.)
-        jax.block_until_ready(logs)
-
-    on_train_batch_end = on_test_batch_end = _wait
