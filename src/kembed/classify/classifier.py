@@ -336,7 +336,15 @@ class TextClassifier:
         return np.asarray(self.model.predict(x, batch_size=256, verbose=0))
 
     def predict(self, texts: Sequence[str]) -> list:
-        """The predicted label of each text (the labels as given to `fit`)."""
+        """The predicted label of each text (the labels as given to `fit`).
+
+        Example:
+
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> _ = clf.fit(["good fun", "bad dull"] * 10, ["pos", "neg"] * 10, epochs=1, verbose=0)
+        >>> len(clf.predict(["good", "bad"])), clf.predict([])
+        (2, [])
+        """
         return [self.classes[i] for i in self.predict_proba(texts).argmax(axis=1)]
 
     def evaluate(self, texts: Sequence[str], labels: Sequence) -> Evaluation:
@@ -393,6 +401,16 @@ class TextClassifier:
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Saves the classifier as one zip file (atomically): `model.keras`,
         `tokenizer.json` and `classifier.json` (format, version, labels, settings).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> _ = clf.fit(["good fun", "bad dull"] * 10, ["pos", "neg"] * 10, epochs=1, verbose=0)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.kembed"
+        >>> clf.save(path)
+        >>> TextClassifier.load(path).classes
+        ['neg', 'pos']
 
         Raises:
             OutputError: if `path` exists (without `overwrite=True`) or is a folder, or

@@ -162,6 +162,14 @@ def read_csv(
     closed swallows the rest of the file) is reported with the line where it opened and
     the lines it took, and with `errors="skip"` those lines count in `lines_lost`.
 
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = path.write_text('text,label\\n"good, really",pos\\n"bad\\nand long",neg\\n')
+    >>> read_csv(path).texts
+    ['good, really', 'bad\\nand long']
+
     Args:
         path: Path-like. The file.
         text_column, label_column: Column names from the header row.
@@ -235,6 +243,16 @@ def read_folders(
     """Reads one folder per class, each holding one `.txt` file per document (the layout
     of `keras.utils.text_dataset_from_directory`); the folder names are the labels.
 
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for label, text in (("pos", "a gem"), ("neg", "a dud")):
+    ...     (root / label).mkdir()
+    ...     _ = (root / label / "1.txt").write_text(text, encoding="utf-8")
+    >>> read_folders(root).labels
+    ['neg', 'pos']
+
     Raises:
         CorpusError: if a file is not valid in `encoding` (with `errors="raise"`), or
             there are no documents.
@@ -267,6 +285,16 @@ def read_line_files(
     """Reads one file per class with one document a line (only `\\n` ends a line, as in
     MR's Latin-1 files). The labels are the files' suffixes when they differ
     (`rt-polarity.pos`, `rt-polarity.neg`), else their names without suffix.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "rt.pos").write_bytes(b"a gem\\nwarm\\n")
+    >>> _ = (root / "rt.neg").write_bytes(b"a dud\\n")
+    >>> data = read_line_files([root / "rt.pos", root / "rt.neg"])
+    >>> data.labels, len(data)
+    (['pos', 'pos', 'neg'], 3)
 
     Raises:
         CorpusError: if a line is not valid in `encoding` (with `errors="raise"`), or

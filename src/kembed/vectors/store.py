@@ -120,7 +120,15 @@ class Vectors:
         """Loads vectors from a file, a kembed folder or a named source.
 
         See `kembed.vectors.io.load` for the options (`format`, `member`, `vocab`,
-        `limit`, `errors`, `duplicates`, `dim`, `cache`).
+        `limit`, `errors`, `duplicates`, `dim`, `cache`, `verify`, `progress`).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.txt"
+        >>> _ = path.write_text("the 0.1 0.2\\ncat 0.3 0.4\\n", encoding="utf-8")
+        >>> Vectors.load(path, cache=False, vocab=["cat", "dog"]).index_to_key
+        ['cat']
         """
         from kembed.vectors import io
 
@@ -182,12 +190,25 @@ class Vectors:
         return self.vectors[self.index(word)]
 
     def get(self, word: str, default: np.ndarray | None = None) -> np.ndarray | None:
-        """The vector of `word`, or `default` if absent."""
+        """The vector of `word`, or `default` if absent.
+
+        Example:
+
+        >>> v = Vectors(["a"], np.ones((1, 2), "float32"))
+        >>> v.get("a"), v.get("b")
+        (array([1., 1.], dtype=float32), None)
+        """
         index = self.key_to_index.get(word)
         return default if index is None else self.vectors[index]
 
     def index(self, word: str) -> int:
-        """The row of `word`. Raises `KeyError` naming it if absent."""
+        """The row of `word`. Raises `KeyError` naming it if absent.
+
+        Example:
+
+        >>> Vectors(["a", "b"], np.eye(2)).index("b")
+        1
+        """
         try:
             return self.key_to_index[word]
         except KeyError:
