@@ -83,6 +83,6 @@ def test_an_untrained_copy_keeps_the_settings_not_the_training():
     copy = clf.untrained_copy(seed=9)
     assert copy.model is None and copy.settings["seed"] == 9
     assert copy.settings["max_length"] is None  # fit chose one; the copy chooses again
-    assert {k: v for k, v in copy.settings.items() if k not in ("seed", "max_length")} == {
-        k: v for k, v in clf.settings.items() if k not in ("seed", "max_length")
-    }
+    assert {
+        k: v for k, v in copy.settings.to_dict().items() if k not in ("seed", "max_length")
+    } == {k: v for k, v in clf.settings.to_dict().items() if k not in ("seed", "max_length")}

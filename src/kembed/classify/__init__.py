@@ -10,8 +10,10 @@ from kembed.classify.data import (
     stratified_folds,
 )
 from kembed.classify.metrics import Evaluation
+from kembed.classify.settings import ClassifierSettings
 
 __all__ = [
+    "ClassifierSettings",
     "Dataset",
     "Evaluation",
     "read_csv",

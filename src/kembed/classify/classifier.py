@@ -4,6 +4,7 @@ saved and loaded as one atomic file (`kembed.classify.archive`). Keras code."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import warnings
@@ -16,15 +17,16 @@ import numpy as np
 from kembed.classify.archive import read_classifier, write_classifier
 from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, evaluation
-from kembed.classify.models import ARCHITECTURES, EMBEDDINGS, MIN_LENGTH, build_model
+from kembed.classify.models import MIN_LENGTH, build_model
+from kembed.classify.settings import ClassifierSettings
 from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
-from kembed.errors import DataWarning, TrainingInterrupted
+from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
 from kembed.text import Tokenizer, split_clitics
+from kembed.training.settings import resolve
 from kembed.vectors.store import Vectors
 
 _OOV = "<unk>"
-OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0}  # and their default learning rates
 
 
 class TextClassifier:
@@ -68,6 +70,7 @@ class TextClassifier:
         self,
         model: str = "cnn",
         *,
+        settings: ClassifierSettings | None = None,
         embedding: str = "learned",
         vectors: Vectors | str | os.PathLike[str] | None = None,
         num_words: int | None = None,
@@ -79,44 +82,30 @@ class TextClassifier:
         split_clitics: bool = False,
         seed: int | None = None,
     ):
-        if model not in ARCHITECTURES:
-            raise ValueError(f"`model` must be one of {ARCHITECTURES}. Received: model={model!r}")
-        if embedding not in EMBEDDINGS:
+        source = None if vectors is None or isinstance(vectors, Vectors) else str(vectors)
+        built = ClassifierSettings(
+            model,
+            embedding,
+            source,
+            num_words,
+            max_length,
+            output_dim,
+            batch_size,
+            optimizer,
+            learning_rate,
+            split_clitics,
+            seed,
+        )
+        settings = resolve(settings, built, ClassifierSettings(), "settings")
+        if settings.embedding != "learned" and vectors is None and settings.vectors is None:
             raise ValueError(
-                f"`embedding` must be one of {EMBEDDINGS}. Received: embedding={embedding!r}"
+                f"embedding={settings.embedding!r} needs pretrained vectors: pass vectors= (a "
+                "Vectors, a file or a named source such as 'glove-6B-50d'), or use "
+                "embedding='learned'."
             )
-        if embedding != "learned" and vectors is None:
-            raise ValueError(
-                f"embedding={embedding!r} needs pretrained vectors: pass vectors= (a Vectors, "
-                "a file or a named source such as 'glove-6B-50d'), or use embedding='learned'."
-            )
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"`optimizer` must be one of {tuple(OPTIMIZERS)}. "
-                f"Received: optimizer={optimizer!r}"
-            )
-        if learning_rate is None:
-            learning_rate = OPTIMIZERS[optimizer]
-        elif not learning_rate > 0:
-            raise ValueError(f"`learning_rate` must be positive. Received: {learning_rate!r}")
-        for name, value in (("max_length", max_length), ("num_words", num_words)):
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"`{name}` must be a positive integer. Received: {value!r}")
-        self.settings = {
-            "model": model,
-            "embedding": embedding,
-            "vectors": None if vectors is None or isinstance(vectors, Vectors) else str(vectors),
-            "num_words": num_words,
-            "max_length": max_length,
-            "output_dim": output_dim,
-            "batch_size": batch_size,
-            "optimizer": optimizer,
-            "learning_rate": learning_rate,
-            "split_clitics": split_clitics,
-            "seed": seed,
-        }
+        self.settings = settings
         self._vectors = vectors if isinstance(vectors, Vectors) else None
-        self._arguments = dict(self.settings)  # fit fills in max_length; copies start anew
+        self._arguments = settings  # fit fills in max_length; copies start anew
         self.tokenizer: Tokenizer | None = None
         self.model: keras.Model | None = None
         self.classes: list | None = None
@@ -134,12 +123,10 @@ class TextClassifier:
         Args:
             seed: Optional int: the copy's seed (by default this one's).
         """
-        arguments = dict(self._arguments)
+        arguments = self._arguments
         if seed is not None:
-            arguments["seed"] = seed
-        if self._vectors is not None:
-            arguments["vectors"] = self._vectors
-        return TextClassifier(arguments.pop("model"), **arguments)
+            arguments = dataclasses.replace(arguments, seed=seed)
+        return TextClassifier(settings=arguments, vectors=self._vectors)
 
     # --- training ------------------------------------------------------------------------
 
@@ -235,7 +222,7 @@ class TextClassifier:
             )
         if self.settings["max_length"] is None:
             longest = max(len(sequences[i]) for i in train)
-            self.settings["max_length"] = max(longest, MIN_LENGTH)
+            self.settings = dataclasses.replace(self.settings, max_length=max(longest, MIN_LENGTH))
         x = self._pad(sequences)
         with training.scope():
             model = self._build()
@@ -417,7 +404,7 @@ class TextClassifier:
                 its folder is missing or read-only.
         """
         self._check_fitted()
-        meta = {"classes": self.classes, "settings": self.settings}
+        meta = {"classes": self.classes, "settings": self.settings.to_dict()}
         write_classifier(path, self.model, self.tokenizer, meta, overwrite=overwrite)
 
     @classmethod
@@ -429,9 +416,14 @@ class TextClassifier:
                 by a newer version.
         """
         meta, tokenizer, model = read_classifier(path)
-        self = cls(**{**meta["settings"], "vectors": None, "embedding": "learned"})
-        # Classifiers saved before the optimizer setting were trained with Adadelta.
-        self.settings = {"optimizer": "adadelta", **meta["settings"]}
+        try:
+            saved = ClassifierSettings.from_dict(meta["settings"])
+        except (TypeError, ValueError) as error:
+            raise CorpusError(
+                path, None, f"its classifier.json holds bad settings: {error}"
+            ) from None
+        self = cls(settings=dataclasses.replace(saved, embedding="learned", vectors=None))
+        self.settings = saved  # the embedding it was trained with (its weights are saved)
         self.classes, self.tokenizer, self.model = meta["classes"], tokenizer, model
         return self
 

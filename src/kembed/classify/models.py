@@ -7,8 +7,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-ARCHITECTURES = ("cnn", "bag", "bilstm")
-EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
+from kembed.classify.settings import ARCHITECTURES
+
 FILTER_WIDTHS = (3, 4, 5)
 MIN_LENGTH = max(FILTER_WIDTHS)
 

@@ -98,10 +98,14 @@ def _read(data, text_column, label_column, encoding, errors):
     return dataset
 
 
-def _classifier(model, embedding, vectors, **settings):
+def _classifier(model, embedding, vectors, **options):
+    """The classifier of the options given, through the `ClassifierSettings` that it and
+    its saved archive share."""
     from kembed.classify.classifier import TextClassifier
+    from kembed.classify.settings import ClassifierSettings
 
-    return TextClassifier(model, embedding=embedding, vectors=vectors, **settings)
+    settings = ClassifierSettings(model=model, embedding=embedding, vectors=vectors, **options)
+    return TextClassifier(settings=settings)
 
 
 def _devices(devices: str) -> str | int:

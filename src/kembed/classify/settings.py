@@ -1,0 +1,98 @@
+"""`ClassifierSettings`: what a `TextClassifier` is made with, in one frozen object that
+validates itself. `TextClassifier`, `kembed classify fit` and the saved archive share it:
+what `to_dict` writes into `classifier.json`, `from_dict` reads back, one type per field.
+Read access by key (`settings["model"]`) works as it did when the settings were a dict.
+No Keras."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+ARCHITECTURES = ("cnn", "bag", "bilstm")
+EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
+OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0}  # and their default learning rates
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifierSettings:
+    """The settings of a `TextClassifier` (see it for each field's meaning).
+
+    Example:
+
+    >>> s = ClassifierSettings("bag", optimizer="adadelta")
+    >>> s.learning_rate, s["model"]
+    (1.0, 'bag')
+    >>> ClassifierSettings.from_dict(s.to_dict()) == s
+    True
+
+    Attributes:
+        vectors: The file or named source of the pretrained vectors, or None (learned
+            embeddings, or a `Vectors` object given to the classifier, which is not saved).
+        max_length: None until `fit` chooses it (the longest training text, at least 5).
+    """
+
+    model: str = "cnn"
+    embedding: str = "learned"
+    vectors: str | None = None
+    num_words: int | None = None
+    max_length: int | None = None
+    output_dim: int = 100
+    batch_size: int = 50
+    optimizer: str = "adam"
+    learning_rate: float | None = None
+    split_clitics: bool = False
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.model not in ARCHITECTURES:
+            raise ValueError(
+                f"`model` must be one of {ARCHITECTURES}. Received: model={self.model!r}"
+            )
+        if self.embedding not in EMBEDDINGS:
+            raise ValueError(
+                f"`embedding` must be one of {EMBEDDINGS}. Received: embedding={self.embedding!r}"
+            )
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"`optimizer` must be one of {tuple(OPTIMIZERS)}. "
+                f"Received: optimizer={self.optimizer!r}"
+            )
+        if self.learning_rate is None:
+            object.__setattr__(self, "learning_rate", OPTIMIZERS[self.optimizer])
+        elif isinstance(self.learning_rate, bool) or not self.learning_rate > 0:
+            raise ValueError(f"`learning_rate` must be positive. Received: {self.learning_rate!r}")
+        for name in ("max_length", "num_words", "output_dim", "batch_size"):
+            value = getattr(self, name)
+            if value is None and name in ("max_length", "num_words"):
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer. Received: {value!r}")
+        if self.vectors is not None and not isinstance(self.vectors, str):
+            raise TypeError(
+                f"`vectors` must be a file or source name or None. Received: {self.vectors!r}"
+            )
+
+    def __getitem__(self, name: str) -> Any:
+        """Read access by key, as when the settings were a dict."""
+        if name not in self.__dataclass_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default) if name in self.__dataclass_fields__ else default
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-ready values (what `classifier.json` holds)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClassifierSettings:
+        """The settings saved by `to_dict`. Archives saved before the `optimizer` setting
+        were trained with Adadelta, so that is their default here.
+
+        Raises:
+            ValueError: if a field holds a bad value.
+        """
+        names = set(cls.__dataclass_fields__)
+        return cls(**{"optimizer": "adadelta", **{k: v for k, v in data.items() if k in names}})
