@@ -314,7 +314,16 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in the order of `classes`
-        (no texts give a (0, classes) array)."""
+        (no texts give a (0, classes) array).
+
+        Example:
+
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> _ = clf.fit(["good fun", "bad dull"] * 10, ["pos", "neg"] * 10, epochs=1, verbose=0)
+        >>> proba = clf.predict_proba(["good", "bad", "meh"])
+        >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1))
+        ((3, 2), True)
+        """
         self._check_fitted()
         texts = self._prepare(_check_texts(texts))
         if not texts:
@@ -336,6 +345,15 @@ class TextClassifier:
 
     def evaluate(self, texts: Sequence[str], labels: Sequence) -> Evaluation:
         """Accuracy, macro-F1, per-class precision / recall / F1 and the confusion matrix.
+
+        Example:
+
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> texts, labels = ["good fun", "bad dull"] * 10, ["pos", "neg"] * 10
+        >>> _ = clf.fit(texts, labels, epochs=1, verbose=0)
+        >>> result = clf.evaluate(texts, labels)
+        >>> int(result.confusion.sum()), 0 <= result.accuracy <= 1
+        (20, True)
 
         Raises:
             ValueError: if a label was not among those the model was trained on.
@@ -361,7 +379,16 @@ class TextClassifier:
 
     def evaluate_held_out(self, texts: Sequence[str], labels: Sequence) -> Evaluation | None:
         """`evaluate` on the part of `fit`'s texts and labels that it held out (pass the
-        same ones); None when nothing was held out."""
+        same ones); None when nothing was held out.
+
+        Example:
+
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> texts, labels = ["good fun", "bad dull"] * 10, ["pos", "neg"] * 10
+        >>> _ = clf.fit(texts, labels, epochs=1, verbose=0)
+        >>> int(clf.evaluate_held_out(texts, labels).confusion.sum())  # 10 % of each class
+        2
+        """
         self._check_fitted()
         if self.held_out is None or not len(self.held_out):
             return None

@@ -27,6 +27,11 @@ _ERRORS = ("raise", "skip")
 class Dataset:
     """Documents and their labels, and what could not be read.
 
+    Example:
+
+    >>> print(Dataset(["a gem", "a dud", "fine"], ["pos", "neg", "pos"], "reviews.csv"))
+    reviews.csv: 3 documents (neg 1, pos 2)
+
     Attributes:
         texts: The documents.
         labels: Their labels (str), aligned with `texts`.

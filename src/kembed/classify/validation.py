@@ -19,6 +19,14 @@ from kembed.classify.metrics import Evaluation
 class CrossValidation:
     """The result of `cross_validate`.
 
+    Example:
+
+    >>> from kembed.classify.metrics import Evaluation
+    >>> folds = [Evaluation(["a", "b"], np.array([[4, 1], [0, 5]])),
+    ...          Evaluation(["a", "b"], np.array([[5, 0], [1, 4]]))]
+    >>> print(CrossValidation(folds, seed=0))
+    2-fold accuracy 90.00 ± 0.00 %, macro-F1 89.90 ± 0.00 %
+
     Attributes:
         folds: Each fold's `Evaluation` on its held-out documents, in fold order.
         seed: The seed of the folds (fold `k`'s classifier is seeded `seed + k`).

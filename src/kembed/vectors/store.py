@@ -16,7 +16,14 @@ from kembed.vectors.report import LoadReport
 
 
 class Neighbor(NamedTuple):
-    """A word and its cosine similarity (or 3CosMul score) to a query."""
+    """A word and its cosine similarity (or 3CosMul score) to a query.
+
+    Example:
+
+    >>> word, similarity = Neighbor("queen", 0.78)
+    >>> word
+    'queen'
+    """
 
     word: str
     similarity: float
