@@ -9,15 +9,15 @@ import math
 import os
 import warnings
 from collections.abc import Sequence
-from typing import Any
 
 import keras
 import numpy as np
 
 from kembed.classify.archive import read_classifier, write_classifier
+from kembed.classify.inputs import check_data, check_texts, held_out_split
 from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, evaluation
-from kembed.classify.models import MIN_LENGTH, build_model
+from kembed.classify.models import MIN_LENGTH, build_model, compile_classifier
 from kembed.classify.settings import ClassifierSettings
 from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
@@ -183,7 +183,7 @@ class TextClassifier:
             raise ValueError(
                 f"`monitor` must be 'val_accuracy' or 'val_loss'. Received: monitor={monitor!r}"
             )
-        texts, labels = _check_data(texts, labels)
+        texts, labels = check_data(texts, labels)
         texts = self._prepare(texts)
         classes = sorted(set(labels))
         if len(classes) < 2:
@@ -205,7 +205,7 @@ class TextClassifier:
             seed = int(np.random.randint(2**31))
         self.classes = classes
         y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
-        train, held = _split(y, validation_split, seed)
+        train, held = held_out_split(y, validation_split, seed)
         self.held_out = held  # the indices of the validation part, for reports
         self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
         self.tokenizer.fit_on_texts([texts[i] for i in train])
@@ -252,7 +252,9 @@ class TextClassifier:
         if training.distribution is not None:
             self.model = keras.models.clone_model(model)  # outside the scope: one device
             self.model.set_weights(training.host_weights(model))
-            self._compile(self.model)
+            compile_classifier(
+                self.model, self.settings["optimizer"], self.settings["learning_rate"]
+            )
         else:
             self.model = model
         if stop.interrupted:
@@ -294,21 +296,8 @@ class TextClassifier:
             num_classes=len(self.classes),
             max_length=s["max_length"],
         )
-        self._compile(model)
+        compile_classifier(model, s["optimizer"], s["learning_rate"])
         return model
-
-    def _compile(self, model: keras.Model) -> None:
-        rate = self.settings["learning_rate"]
-        if self.settings["optimizer"] == "adadelta":
-            optimizer = keras.optimizers.Adadelta(rate, rho=0.95, epsilon=1e-6)
-        else:
-            optimizer = keras.optimizers.Adam(rate)
-        model.compile(
-            optimizer=optimizer,
-            loss="sparse_categorical_crossentropy",
-            # Weighted, so that the rows padding a data-parallel batch do not count.
-            weighted_metrics=["accuracy"],
-        )
 
     # --- using it --------------------------------------------------------------------------
 
@@ -325,7 +314,7 @@ class TextClassifier:
         ((3, 2), True)
         """
         self._check_fitted()
-        texts = self._prepare(_check_texts(texts))
+        texts = self._prepare(check_texts(texts))
         if not texts:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         x = self._pad(self.tokenizer.texts_to_sequences(texts))
@@ -359,7 +348,7 @@ class TextClassifier:
             ValueError: if a label was not among those the model was trained on.
         """
         self._check_fitted()
-        texts, labels = _check_data(texts, labels)
+        texts, labels = check_data(texts, labels)
         unknown = sorted(set(labels) - set(self.classes), key=str)
         if unknown:
             raise ValueError(
@@ -458,44 +447,3 @@ class TextClassifier:
         s = self.settings
         state = f"classes={self.classes}" if self.model is not None else "not trained"
         return f"TextClassifier({s['model']!r}, embedding={s['embedding']!r}, {state})"
-
-
-def _check_texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("`texts` must be a list of strings, not one string: wrap it in a list.")
-    texts = list(texts)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"texts[{i}] is {type(text).__name__} ({text!r}), expected a str. With pandas, "
-                "use df[column].fillna('').astype(str)."
-            )
-    return texts
-
-
-def _check_data(texts, labels) -> tuple[list[str], list[Any]]:
-    texts, labels = _check_texts(texts), list(labels)
-    if len(texts) != len(labels):
-        raise ValueError(f"Got {len(texts):,} texts but {len(labels):,} labels.")
-    if not texts:
-        raise ValueError("No texts: there is nothing to train or evaluate on.")
-    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
-    kinds = {type(label) for label in labels}
-    if not (kinds <= {str} or kinds <= {int}):
-        raise TypeError(
-            "Labels must be all str or all int. "
-            f"Received types {sorted(k.__name__ for k in kinds)}."
-        )
-    return texts, labels
-
-
-def _split(y: np.ndarray, fraction: float, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Train and held-out indices: `fraction` of each class, shuffled (seeded)."""
-    rng = np.random.default_rng(seed)
-    held = []
-    for label in np.unique(y):
-        members = rng.permutation(np.flatnonzero(y == label))
-        held.append(members[: round(fraction * len(members))])
-    held = np.sort(np.concatenate(held)) if held else np.array([], dtype=int)
-    train = rng.permutation(np.setdiff1d(np.arange(len(y)), held))
-    return train, held

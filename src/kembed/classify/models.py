@@ -75,3 +75,18 @@ def build_model(
         name="softmax",
     )(x)
     return keras.Model(inputs, outputs, name=f"kembed_{architecture}")
+
+
+def compile_classifier(model: keras.Model, optimizer: str, learning_rate: float) -> None:
+    """Compiles a classifier: `"adam"` or `"adadelta"` (Kim's rho 0.95, epsilon 1e-6),
+    sparse categorical cross-entropy, and accuracy weighted so that the rows padding a
+    data-parallel batch do not count."""
+    if optimizer == "adadelta":
+        chosen = keras.optimizers.Adadelta(learning_rate, rho=0.95, epsilon=1e-6)
+    else:
+        chosen = keras.optimizers.Adam(learning_rate)
+    model.compile(
+        optimizer=chosen,
+        loss="sparse_categorical_crossentropy",
+        weighted_metrics=["accuracy"],
+    )

@@ -6,7 +6,7 @@ Python loop over every id, with the same float64 results. No Keras here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 import numpy as np
@@ -81,3 +81,67 @@ def _integer_ids(sequences: list) -> np.ndarray:
             "Negative ids have no column in the matrix."
         )
     return ids.astype(np.int64, copy=False)
+
+
+class BagOfWords:
+    """The Tokenizer's matrix methods (`texts_to_matrix`, `sequences_to_matrix`), kept
+    here beside `bag_of_words`; `Tokenizer` inherits them. They read `num_words`,
+    `word_index`, `document_count`, `index_docs` and `texts_to_sequences` of the
+    tokenizer."""
+
+    def texts_to_matrix(
+        self, texts: Iterable[str | list[str]], mode: str = "binary"
+    ) -> np.ndarray:
+        """Converts texts to a `(len(texts), width)` float64 bag-of-words matrix.
+
+        Args:
+            texts: An iterable of str, or of lists of str tokens.
+            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
+
+        Returns:
+            The matrix; see `sequences_to_matrix`.
+        """
+        return self.sequences_to_matrix(self.texts_to_sequences(texts), mode=mode)
+
+    def sequences_to_matrix(self, sequences: Sequence[Iterable[int]], mode: str = "binary"):
+        """Converts sequences of ids to a float64 bag-of-words matrix.
+
+        The width is `num_words`, or `len(word_index) + 1`; ids beyond it are ignored.
+        `binary` marks presence, `count` counts, `freq` divides counts by the length of
+        the sequence, and `tfidf` gives `(1 + log(count)) * log(1 + N / (1 + df))` with
+        N documents seen and df the documents holding the id.
+
+        Example:
+
+        >>> from kembed.text import Tokenizer
+        >>> Tokenizer(num_words=4).sequences_to_matrix([[1, 3, 3], []], mode="count")
+        array([[0., 1., 0., 2.],
+               [0., 0., 0., 0.]])
+
+        Args:
+            sequences: Sequences of non-negative integer ids.
+            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
+
+        Returns:
+            A `(len(sequences), width)` float64 array.
+
+        Raises:
+            ValueError: if `mode` is unknown, the width is unknown (no `num_words` and
+                no fit), `tfidf` is asked before any fit, or an id is negative.
+            TypeError: if an id is not an integer.
+        """
+        if mode not in MODES:
+            raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
+        if self.num_words:
+            width = self.num_words
+        elif self.word_index:
+            width = len(self.word_index) + 1
+        else:
+            raise ValueError(
+                "Specify a dimension (`num_words` argument), or fit on some text data first."
+            )
+        if mode == "tfidf" and not self.document_count:
+            raise ValueError("Fit the Tokenizer on some data before using tfidf mode.")
+        return bag_of_words(
+            sequences, width, mode, document_count=self.document_count, index_docs=self.index_docs
+        )

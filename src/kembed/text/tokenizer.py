@@ -14,7 +14,7 @@ import json
 import os
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -34,14 +34,14 @@ from kembed.text.batch import (
     gc_paused,
     word_index_of,
 )
-from kembed.text.matrix import MODES, bag_of_words
+from kembed.text.matrix import BagOfWords
 from kembed.text.serialization import read_tokenizer_json
 from kembed.text.words import DEFAULT_FILTERS, Analyzer, check_bool, check_count, word_splitter
 
 Text = str | list[str]
 
 
-class Tokenizer:
+class Tokenizer(BagOfWords):
     """Turns texts into sequences of word ids, or into bag-of-words matrices.
 
     A drop-in replacement for `keras.preprocessing.text.Tokenizer`: the same arguments,
@@ -280,60 +280,6 @@ class Tokenizer:
         if self.oov_token is not None:
             oov_word = self.index_word.get(self._oov_index())
         yield from map(plain.decoder(self.index_word, self.num_words, oov_word), sequences)
-
-    def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
-        """Converts texts to a `(len(texts), width)` float64 bag-of-words matrix.
-
-        Args:
-            texts: An iterable of str, or of lists of str tokens.
-            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
-
-        Returns:
-            The matrix; see `sequences_to_matrix`.
-        """
-        return self.sequences_to_matrix(self.texts_to_sequences(texts), mode=mode)
-
-    def sequences_to_matrix(self, sequences: Sequence[Iterable[int]], mode: str = "binary"):
-        """Converts sequences of ids to a float64 bag-of-words matrix.
-
-        The width is `num_words`, or `len(word_index) + 1`; ids beyond it are ignored.
-        `binary` marks presence, `count` counts, `freq` divides counts by the length of
-        the sequence, and `tfidf` gives `(1 + log(count)) * log(1 + N / (1 + df))` with
-        N documents seen and df the documents holding the id.
-
-        Example:
-
-        >>> Tokenizer(num_words=4).sequences_to_matrix([[1, 3, 3], []], mode="count")
-        array([[0., 1., 0., 2.],
-               [0., 0., 0., 0.]])
-
-        Args:
-            sequences: Sequences of non-negative integer ids.
-            mode: `"binary"`, `"count"`, `"tfidf"` or `"freq"`.
-
-        Returns:
-            A `(len(sequences), width)` float64 array.
-
-        Raises:
-            ValueError: if `mode` is unknown, the width is unknown (no `num_words` and
-                no fit), `tfidf` is asked before any fit, or an id is negative.
-            TypeError: if an id is not an integer.
-        """
-        if mode not in MODES:
-            raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
-        if self.num_words:
-            width = self.num_words
-        elif self.word_index:
-            width = len(self.word_index) + 1
-        else:
-            raise ValueError(
-                "Specify a dimension (`num_words` argument), or fit on some text data first."
-            )
-        if mode == "tfidf" and not self.document_count:
-            raise ValueError("Fit the Tokenizer on some data before using tfidf mode.")
-        return bag_of_words(
-            sequences, width, mode, document_count=self.document_count, index_docs=self.index_docs
-        )
 
     # Helpers -------------------------------------------------------------------------
 
