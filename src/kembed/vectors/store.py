@@ -1,6 +1,6 @@
-"""`Vectors`: words, a `word -> index` mapping and a float32 matrix, and the maths on them
-(lookup, cosine similarity, nearest neighbours, analogies), batched into matrix products.
-No file paths here: loading and saving go through `kembed.vectors.io`; no Keras.
+"""`Vectors`: words, a `word -> index` mapping and a float32 matrix: lookup, norms, cosine
+similarity and subsets; the neighbour and analogy queries come from `vectors.queries`. No
+file paths here: loading and saving go through `kembed.vectors.io`; no Keras.
 """
 
 from __future__ import annotations
@@ -8,28 +8,14 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 import numpy as np
 
+from kembed.vectors.queries import Queries
 from kembed.vectors.report import LoadReport
 
 
-class Neighbor(NamedTuple):
-    """A word and its cosine similarity (or 3CosMul score) to a query.
-
-    Example:
-
-    >>> word, similarity = Neighbor("queen", 0.78)
-    >>> word
-    'queen'
-    """
-
-    word: str
-    similarity: float
-
-
-class Vectors:
+class Vectors(Queries):
     """Word vectors: `index_to_key` (the words, in row order), `key_to_index` and the
     read-only float32 matrix `vectors`.
 
@@ -242,209 +228,29 @@ class Vectors:
         return unit
 
     def similarity(self, word1: str, word2: str) -> float:
-        """Cosine similarity of two words."""
+        """Cosine similarity of two words.
+
+        Example:
+
+        >>> v = Vectors(["a", "b"], np.array([[1, 0], [1, 1]], "float32"))
+        >>> round(v.similarity("a", "b"), 4)
+        0.7071
+        """
         return float(self.unit[self.index(word1)] @ self.unit[self.index(word2)])
-
-    # --- neighbours ----------------------------------------------------------------------
-
-    def searched_rows(self, restrict_vocab: int | None) -> int:
-        """How many rows a search with `restrict_vocab` looks at (the first ones).
-
-        Raises:
-            ValueError: if `restrict_vocab` is not a positive integer or None.
-        """
-        if restrict_vocab is None:
-            return len(self)
-        if not isinstance(restrict_vocab, int) or restrict_vocab < 1:
-            raise ValueError(
-                f"`restrict_vocab` must be a positive integer. Received: {restrict_vocab!r}"
-            )
-        return min(restrict_vocab, len(self))
-
-    def _query(self, positive, negative) -> tuple[np.ndarray, list[int]]:
-        positive = [positive] if isinstance(positive, str) else list(positive)
-        negative = [negative] if isinstance(negative, str) else list(negative)
-        if not positive and not negative:
-            raise ValueError("Give at least one word in `positive` or `negative`.")
-        used = [self.index(w) for w in positive + negative]
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        mean = (weights[:, None] * self.unit[used]).mean(axis=0)
-        norm = np.linalg.norm(mean)
-        return (mean / norm if norm else mean).astype(np.float32), used
-
-    def most_similar(
-        self,
-        positive: str | Iterable[str] = (),
-        negative: str | Iterable[str] = (),
-        *,
-        topn: int = 10,
-        restrict_vocab: int | None = None,
-    ) -> list[Neighbor]:
-        """The `topn` words closest (cosine) to the mean of the unit vectors of `positive`
-        minus those of `negative`, the query words excluded (gensim's `most_similar`).
-
-        Args:
-            positive: A word or words.
-            negative: A word or words.
-            topn: How many neighbours.
-            restrict_vocab: Optional int. Search only the first `restrict_vocab` rows.
-
-        Returns:
-            A list of `Neighbor(word, similarity)`, best first.
-        """
-        _check_topn(topn)
-        query, used = self._query(positive, negative)
-        limit = self.searched_rows(restrict_vocab)
-        scores = self.unit[:limit] @ query
-        scores[[u for u in used if u < limit]] = -np.inf
-        best = _topn(scores[None, :], topn)[0][0]
-        return [
-            Neighbor(self.index_to_key[i], float(scores[i])) for i in best if scores[i] > -np.inf
-        ]
-
-    def most_similar_batch(
-        self, words: Sequence[str], *, topn: int = 10, restrict_vocab: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The neighbours of many words at once, in blocks of matrix products.
-
-        Example:
-
-        >>> import numpy as np
-        >>> v = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], "float32"))
-        >>> indices, similarities = v.most_similar_batch(["a", "c"], topn=1)
-        >>> indices.tolist()
-        [[1], [1]]
-
-        Args:
-            words: The query words.
-            topn: Neighbours per word (the word itself excluded).
-            restrict_vocab: Optional int. Search only the first `restrict_vocab` rows.
-
-        Returns:
-            (indices, similarities): two arrays of shape (len(words), k), k being `topn`
-            or, when fewer words are left to answer with, their number.
-        """
-        _check_topn(topn)
-        ids = np.array([self.index(w) for w in words], dtype=np.int64)
-        limit = self.searched_rows(restrict_vocab)
-        from kembed.vectors import search
-
-        queries = np.ascontiguousarray(self.unit[ids])
-        return _answered(search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
-                                      len(ids), [ids], topn, limit))  # fmt: skip
-
-    def analogy(
-        self,
-        a: str,
-        b: str,
-        c: str,
-        *,
-        method: str = "3cosadd",
-        topn: int = 1,
-        restrict_vocab: int | None = None,
-    ) -> list[Neighbor]:
-        """Answers "`a` is to `b` as `c` is to ?" (king - man + woman: `analogy("man",
-        "king", "woman")`), excluding the three words.
-
-        Args:
-            a, b, c: The words.
-            method: `"3cosadd"` (gensim's `most_similar`) or `"3cosmul"` (Levy &
-                Goldberg 2014, gensim's `most_similar_cosmul`).
-            topn: How many answers.
-            restrict_vocab: Optional int. Search only the first `restrict_vocab` rows.
-
-        Returns:
-            A list of `Neighbor(word, score)`, best first.
-        """
-        indices, scores = self.analogy_batch(
-            [a], [b], [c], method=method, topn=topn, restrict_vocab=restrict_vocab
-        )
-        return [
-            Neighbor(self.index_to_key[i], float(s))
-            for i, s in zip(indices[0], scores[0], strict=False)
-        ]
-
-    def analogy_batch(
-        self,
-        a: Sequence[str],
-        b: Sequence[str],
-        c: Sequence[str],
-        *,
-        method: str = "3cosadd",
-        topn: int = 1,
-        restrict_vocab: int | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Many analogies at once (see `analogy`), in blocks of matrix products.
-
-        Returns:
-            (indices, scores): two arrays of shape (len(a), k), k being `topn` or, when
-            fewer words are left to answer with, their number.
-        """
-        _check_topn(topn)
-        if not len(a) == len(b) == len(c):
-            raise ValueError("`a`, `b` and `c` must have the same length.")
-        ia, ib, ic = (np.array([self.index(w) for w in ws], dtype=np.int64) for ws in (a, b, c))
-        return _answered(
-            self.analogy_rows(ia, ib, ic, method=method, topn=topn, restrict_vocab=restrict_vocab)
-        )
-
-    def analogy_rows(
-        self,
-        a: np.ndarray,
-        b: np.ndarray,
-        c: np.ndarray,
-        *,
-        method: str = "3cosadd",
-        topn: int = 1,
-        restrict_vocab: int | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`analogy_batch` on row indices (what an evaluation asks of 20 k questions):
-        the `topn` best rows for each `a[i] : b[i] :: c[i]`, the three excluded. Every
-        row of the result is full: where fewer rows are left to answer with, the last
-        columns hold excluded rows at -inf.
-
-        Example:
-
-        >>> v = Vectors(["man", "king", "woman", "queen"],
-        ...             np.array([[1, 0], [1, 1], [0, 1], [0.1, 2]], "float32"))
-        >>> rows, _ = v.analogy_rows(np.array([0]), np.array([1]), np.array([2]))
-        >>> v.index_to_key[rows[0, 0]]
-        'queen'
-
-        Returns:
-            (rows, scores): two arrays of shape (len(a), min(topn, searched rows)).
-        """
-        from kembed.vectors import search
-
-        _check_topn(topn)
-        limit = self.searched_rows(restrict_vocab)
-        return search.analogies(self.unit, a, b, c, method, topn, limit)
 
     # --- subsets -------------------------------------------------------------------------
 
     def subset(self, words: Iterable[str]) -> Vectors:
-        """The vectors of `words` that are present, in the order given (duplicates once)."""
+        """The vectors of `words` that are present, in the order given (duplicates once).
+
+        Example:
+
+        >>> v = Vectors(["a", "b", "c"], np.eye(3))
+        >>> v.subset(["c", "x", "a"]).index_to_key
+        ['c', 'a']
+        """
         index = self.key_to_index
         keep = [w for w in dict.fromkeys(words) if w in index]
         rows = np.array([index[w] for w in keep], dtype=np.int64)
         counts = None if self.counts is None else self.counts[rows]
         return Vectors(keep, self.vectors[rows], header=self.header, counts=counts)
-
-
-def _answered(found: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Drops the columns past the last one every query could fill: a `topn` above the
-    words left to answer with gets excluded words at -inf, which are no answers."""
-    indices, scores = found
-    k = int(np.isfinite(scores).sum(axis=1).min()) if len(scores) else scores.shape[1]
-    return indices[:, :k], scores[:, :k]
-
-
-def _topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    from kembed.vectors.topk import topn  # numba loads on the first query, not on import
-
-    return topn(scores, n)
-
-
-def _check_topn(topn: int) -> None:
-    if not isinstance(topn, int) or isinstance(topn, bool) or topn < 1:
-        raise ValueError(f"`topn` must be a positive integer. Received: topn={topn!r}")
