@@ -93,19 +93,24 @@ def _matrix(layer):
     return keras.ops.convert_to_numpy(layer.embeddings)
 
 
-@pytest.mark.parametrize("trainable", [False, True, "oov"])
+# The three ways rows learn: none, all, only those of words without a vector (and OOV).
+MODES = {"frozen": {}, "fine-tuned": {"trainable": True}, "oov": {"train_missing": True}}
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("build", [sequential, functional, subclassed])
-def test_three_api_styles_train_save_and_load(data, tmp_path, build, trainable):
+def test_three_api_styles_train_save_and_load(data, tmp_path, build, mode):
     tokenizer, vectors, x, y = data
     keras.utils.set_random_seed(1)
-    layer, _ = pretrained_embedding(vectors, tokenizer, trainable=trainable, seed=0)
+    layer, _ = pretrained_embedding(vectors, tokenizer, seed=0, **MODES[mode])
     model = build(layer)
     before = _matrix(layer)
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
     model.fit(x, y, epochs=3, batch_size=16, verbose=0)
     after = _matrix(layer)
 
-    learning = {False: [], True: list(range(len(before))), "oov": _oov_ids(tokenizer)}[trainable]
+    everything = list(range(len(before)))
+    learning = {"frozen": [], "fine-tuned": everything, "oov": _oov_ids(tokenizer)}[mode]
     learning = np.asarray(learning, dtype=int)
     frozen = np.setdiff1d(np.arange(len(before)), learning)
     used = np.unique(x)
@@ -146,7 +151,7 @@ def test_frozen_and_trainable_layers_are_keras_embeddings_holding_the_matrix(dat
 
 def test_oov_layer_counts_params_right_in_the_summary(data):
     tokenizer, vectors, _, _ = data
-    layer, report = pretrained_embedding(vectors, tokenizer, trainable="oov", name="glove")
+    layer, report = pretrained_embedding(vectors, tokenizer, train_missing=True, name="glove")
     model = functional(layer)
     lines = []
     model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
@@ -163,7 +168,7 @@ def test_oov_layer_counts_params_right_in_the_summary(data):
 
 def test_frozen_rows_embedding_round_trips_its_config_and_weights(data):
     tokenizer, vectors, x, _ = data
-    layer, _ = pretrained_embedding(vectors, tokenizer, trainable="oov", mask_zero=True)
+    layer, _ = pretrained_embedding(vectors, tokenizer, train_missing=True, mask_zero=True)
     config = layer.get_config()
 
     assert {"input_dim", "output_dim", "trainable_rows", "mask_zero"} <= set(config)
@@ -226,11 +231,21 @@ def test_set_embeddings_rejects_bad_input(matrix_shape, ids, match):
         layer.set_embeddings(np.zeros(matrix_shape), ids)
 
 
-def test_pretrained_embedding_rejects_an_unknown_trainable(data):
+def test_pretrained_embedding_rejects_a_trainable_that_is_no_bool(data):
     tokenizer, vectors, _, _ = data
-    for trainable in ("yes", 1, None):
-        with pytest.raises(ValueError, match=r"`trainable` must be False, True or 'oov'"):
-            pretrained_embedding(vectors, tokenizer, trainable=trainable)
+    for option in ("trainable", "train_missing"):
+        for value in ("yes", 1, None):
+            with pytest.raises(TypeError, match=rf"`{option}` must be True or False"):
+                pretrained_embedding(vectors, tokenizer, **{option: value})
+    with pytest.raises(TypeError, match=r"For trainable='oov' pass train_missing=True"):
+        pretrained_embedding(vectors, tokenizer, trainable="oov")
+
+
+def test_a_trainable_layer_learns_every_row_whatever_train_missing_says(data):
+    tokenizer, vectors, _, _ = data
+    layer, report = pretrained_embedding(vectors, tokenizer, trainable=True, train_missing=True)
+    assert type(layer) is keras.layers.Embedding and layer.trainable
+    assert report.trainable_rows == len(tokenizer.word_index) + 1
 
 
 def test_fill_embedding_fills_a_layer_of_a_built_model(data):

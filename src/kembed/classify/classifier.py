@@ -272,20 +272,22 @@ class TextClassifier:
             vectors = self._vectors
             if vectors is None:
                 vectors = Vectors.load(s["vectors"], vocab=candidate_words(self.tokenizer))
-            modes = {"static": [False], "non-static": [True], "oov": ["oov"]}
-            modes["multichannel"] = [False, True]
+            # The pretrained_embedding options of each channel.
+            frozen, tuned = {}, {"trainable": True}
+            modes = {"static": [frozen], "non-static": [tuned], "multichannel": [frozen, tuned]}
+            modes["oov"] = [{"train_missing": True}]
             # One seed for every channel, so that both channels of multichannel start from
             # the same matrix (unknown words' random rows included), as in Kim (2014).
             seed = s["seed"] if s["seed"] is not None else int(np.random.randint(2**31))
             embeddings, reports = [], []
-            for channel, trainable in enumerate(modes[s["embedding"]]):
+            for channel, options in enumerate(modes[s["embedding"]]):
                 layer, report = pretrained_embedding(
                     vectors,
                     self.tokenizer,
-                    trainable=trainable,
                     num_words=rows,
                     seed=seed,
                     name=f"embedding{channel or ''}",
+                    **options,
                 )
                 embeddings.append(layer)
                 reports.append(report)

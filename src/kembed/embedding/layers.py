@@ -28,7 +28,7 @@ class FrozenRowsEmbedding(keras.layers.Layer):
     `model.summary()` counts `trainable_rows * output_dim` trainable parameters, and the
     frozen rows plus the `input_dim` integers of the map as non-trainable.
 
-    Build one with `pretrained_embedding(..., trainable="oov")`, or create it and call
+    Build one with `pretrained_embedding(..., train_missing=True)`, or create it and call
     `set_embeddings(matrix, trainable_ids)`.
 
     Example:
@@ -183,7 +183,8 @@ def pretrained_embedding(
     vectors: Vectors,
     tokenizer_or_word_index: Any,
     *,
-    trainable: bool | str = False,
+    trainable: bool = False,
+    train_missing: bool = False,
     mask_zero: bool = False,
     num_words: int | None = None,
     lookup=LOOKUP,
@@ -203,39 +204,43 @@ def pretrained_embedding(
     >>> from kembed import Vectors
     >>> vectors = Vectors(["good", "bad"], np.eye(2, dtype="float32"))
     >>> layer, report = pretrained_embedding(vectors, {"good": 1, "bad": 2, "meh": 3},
-    ...                                      trainable="oov")
+    ...                                      train_missing=True)
     >>> type(layer).__name__, report.num_found, layer.trainable_rows
     ('FrozenRowsEmbedding', 2, 1)
 
     Args:
         vectors: The pretrained `Vectors`.
         tokenizer_or_word_index: A fitted `Tokenizer` or a `word -> id` mapping.
-        trainable: `False` (a frozen `keras.layers.Embedding`, the default), `True` (a
-            trainable one, fine-tuned with the model) or `"oov"` (a `FrozenRowsEmbedding`:
-            pretrained rows frozen, the rows of words without a vector and the OOV row
-            learn).
+        trainable: Whether every row learns (a `keras.layers.Embedding` fine-tuned with
+            the model). Defaults to False: the pretrained rows stay frozen.
+        train_missing: With `trainable=False`: the rows of words without a vector and
+            the OOV row learn while the pretrained rows stay frozen (a
+            `FrozenRowsEmbedding`). Defaults to False (a frozen `keras.layers.Embedding`).
         mask_zero: Whether id 0 is padding to be masked.
         num_words, lookup, oov, seed: As in `embedding_matrix`.
         name: Optional layer name.
 
     Returns:
-        `(layer, report)`: the layer (a `keras.layers.Embedding`, or for
-        `trainable="oov"` a `FrozenRowsEmbedding`) and its `CoverageReport` (with
-        `trainable_rows` set).
+        `(layer, report)`: the embedding layer (a `keras.layers.Layer`: a
+        `keras.layers.Embedding`, or with `train_missing=True` a `FrozenRowsEmbedding`)
+        and its `CoverageReport` (with `trainable_rows` set).
 
     Raises:
-        ValueError: if `trainable` is not one of `False`, `True`, `"oov"`, or as
-            `embedding_matrix` raises.
+        TypeError: if `trainable` or `train_missing` is not a bool.
+        ValueError: as `embedding_matrix` raises.
     """
-    if not (trainable is True or trainable is False or trainable == "oov"):
-        raise ValueError(
-            f"`trainable` must be False, True or 'oov'. Received: trainable={trainable!r}"
-        )
+    for option, value in (("trainable", trainable), ("train_missing", train_missing)):
+        if not isinstance(value, bool):
+            hint = " For trainable='oov' pass train_missing=True." if value == "oov" else ""
+            raise TypeError(
+                f"`{option}` must be True or False. Received: {option}={value!r}.{hint}"
+            )
     matrix, report = embedding_matrix(
         vectors, tokenizer_or_word_index, num_words, lookup=lookup, oov=oov, seed=seed
     )
     rows, dim = matrix.shape
-    if trainable == "oov":
+    partly = train_missing and not trainable
+    if partly:
         ids = _learning_ids(tokenizer_or_word_index, report)
         layer = FrozenRowsEmbedding(
             rows, dim, trainable_rows=len(ids), mask_zero=mask_zero, name=name
@@ -245,7 +250,7 @@ def pretrained_embedding(
         layer = keras.layers.Embedding(
             rows, dim, mask_zero=mask_zero, weights=[matrix], trainable=trainable, name=name
         )
-    report.trainable_rows = len(ids) if trainable == "oov" else rows * bool(trainable)
+    report.trainable_rows = len(ids) if partly else rows * trainable
     return layer, report
 
 
@@ -306,7 +311,7 @@ def fill_embedding(
 
 
 def _learning_ids(tokenizer_or_word_index, report: CoverageReport) -> list[int]:
-    """The ids whose rows learn with `trainable="oov"`: missing words and the OOV row."""
+    """The ids whose rows learn with `train_missing=True`: missing words and the OOV row."""
     word_index = (
         tokenizer_or_word_index.word_index
         if _is_tokenizer(tokenizer_or_word_index)

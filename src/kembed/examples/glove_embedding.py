@@ -27,14 +27,15 @@ from kembed.embedding.layers import pretrained_embedding  # isort: skip
 from kembed.examples.own_embedding import DOCS, train_and_round_trip  # isort: skip
 
 MAX_LENGTH = 4
-MODES = (False, True, "oov")  # frozen (the slides), fine-tuned, unknown rows learn
+# frozen (the slides), fine-tuned, unknown rows learn: name -> pretrained_embedding options
+MODES = {"frozen": {}, "fine-tuned": {"trainable": True}, "oov rows": {"train_missing": True}}
 
 
 @dataclasses.dataclass
 class ModeResult:
     """One trained model: how its embedding trains and how it did."""
 
-    trainable: bool | str
+    mode: str
     trainable_params: int
     non_trainable_params: int
     loss: float
@@ -67,9 +68,8 @@ class GloveResult:
             "  reload",
         ]
         for m in self.modes:
-            name = {False: "frozen", True: "fine-tuned", "oov": "oov rows"}[m.trainable]
             lines.append(
-                f"  {name:<12}{m.trainable_params:>10,}{m.non_trainable_params:>9,}"
+                f"  {m.mode:<12}{m.trainable_params:>10,}{m.non_trainable_params:>9,}"
                 f"{m.loss:>8.3f}{m.accuracy:>10.2f}  "
                 + ("identical" if m.reloaded_identical else "DIFFERENT")
             )
@@ -106,20 +106,20 @@ def run(
     # case variants); a named source is downloaded (or converted) once, then cached.
     vectors = kembed.Vectors.load(source, vocab=kembed.candidate_words(tokenizer))
     modes, coverage = [], None
-    for trainable in MODES:
+    for mode, options in MODES.items():
         keras.utils.set_random_seed(seed)
         # Steps 5-6: the embedding matrix and a layer holding it.
         embedding, report = pretrained_embedding(
-            vectors, tokenizer, trainable=trainable, seed=seed, name="glove"
+            vectors, tokenizer, seed=seed, name="glove", **options
         )
         coverage = coverage or report
         model = build_model(embedding)  # Step 7: define
         # Steps 8-10: compile, fit, evaluate; then save and load back.
-        path = out_dir / f"glove-{str(trainable).lower()}.keras"
+        path = out_dir / f"glove-{mode.split()[0]}.keras"
         loss, accuracy, same = train_and_round_trip(model, x, path, epochs, verbose)
         modes.append(
             ModeResult(
-                trainable,
+                mode,
                 _count(model.trainable_weights),
                 _count(model.non_trainable_weights),
                 loss,
