@@ -11,7 +11,14 @@ import os
 
 
 class KembedError(Exception):
-    """Base class of the errors kembed raises about data."""
+    """Base class of the errors kembed raises about data.
+
+    Example:
+
+    >>> error = CorpusError("reviews.csv", 12, "a label is missing.")
+    >>> isinstance(error, KembedError), str(error)
+    (True, 'reviews.csv, line 12: a label is missing.')
+    """
 
 
 class _LocatedError(KembedError, ValueError):
@@ -30,6 +37,12 @@ class CorpusError(_LocatedError):
     Attributes:
         path: The file.
         line: The 1-based line number, or `None` when the problem is not on one line.
+
+    Example:
+
+    >>> error = CorpusError("corpus.txt", None, "this is not a text file.")
+    >>> error.path, error.line
+    ('corpus.txt', None)
     """
 
 
@@ -40,11 +53,29 @@ class VectorFormatError(_LocatedError):
         path: The file (for an archive, `archive.zip:member`).
         line: The 1-based line number, or `None` (binary records are counted in the
             message).
+
+    Example:
+
+    >>> import numpy as np, pathlib, tempfile
+    >>> from kembed import Vectors
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "short.txt"
+    >>> _ = path.write_text("the 0.1 0.2\\ncat 0.3\\n", encoding="utf-8")
+    >>> Vectors.load(path, cache=False)
+    Traceback (most recent call last):
+    ...
+    kembed.errors.VectorFormatError: ...short.txt, line 2: expected a word and 2 numbers, ...
     """
 
 
 class SourceError(KembedError, OSError):
-    """A named source, a download or a cache entry that cannot be used."""
+    """A named source, a download or a cache entry that cannot be used.
+
+    Example:
+
+    >>> import kembed
+    >>> issubclass(kembed.SourceError, OSError)
+    True
+    """
 
 
 class OutputError(KembedError, OSError):
@@ -54,6 +85,16 @@ class OutputError(KembedError, OSError):
 
     Attributes:
         path: The output path.
+
+    Example:
+
+    >>> import kembed, numpy as np, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "taken.txt"
+    >>> _ = path.write_text("mine", encoding="utf-8")
+    >>> kembed.Vectors(["a"], np.ones((1, 2))).save(path)
+    Traceback (most recent call last):
+    ...
+    kembed.errors.OutputError: ...taken.txt: ...
     """
 
     def __init__(self, path: str | os.PathLike[str], message: str):
@@ -62,16 +103,37 @@ class OutputError(KembedError, OSError):
 
 
 class KembedWarning(UserWarning):
-    """Base class of kembed's warnings (the CLI prints them as one `Warning:` line)."""
+    """Base class of kembed's warnings (the CLI prints them as one `Warning:` line).
+
+    Example:
+
+    >>> import warnings, kembed
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", kembed.KembedWarning)  # every kembed warning
+    """
 
 
 class CacheWarning(KembedWarning):
-    """The cache folder cannot be written: vectors load without it."""
+    """The cache folder cannot be written: vectors load without it.
+
+    Example:
+
+    >>> import kembed
+    >>> issubclass(kembed.CacheWarning, kembed.KembedWarning)
+    True
+    """
 
 
 class DataWarning(KembedWarning):
     """Data that loads but is probably not what was meant (a label "NaN", no held-out
-    texts)."""
+    texts).
+
+    Example:
+
+    >>> import kembed
+    >>> issubclass(kembed.DataWarning, kembed.KembedWarning)
+    True
+    """
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -81,6 +143,12 @@ class TrainingInterrupted(KeyboardInterrupt):
     Attributes:
         epoch: The 1-based epoch it stopped in.
         batch: The 1-based batch of that epoch it stopped after.
+
+    Example:
+
+    >>> error = TrainingInterrupted(epoch=3, batch=17)
+    >>> str(error)
+    'Training interrupted (Ctrl-C) after batch 17 of epoch 3'
     """
 
     def __init__(self, epoch: int, batch: int):

@@ -16,6 +16,12 @@ class Evaluation:
         labels: The class names, in the order of the matrix rows and columns.
         confusion: `confusion[i, j]` counts documents of class `i` predicted as `j`.
         loss: The model's loss on the data, if known.
+
+    Example:
+
+    >>> e = Evaluation(["neg", "pos"], np.array([[3, 1], [0, 4]]))
+    >>> e.accuracy, round(e.macro_f1, 3), e.recall.tolist()
+    (0.875, 0.873, [0.75, 1.0])
     """
 
     labels: list[str]
@@ -61,6 +67,13 @@ class Evaluation:
         return float(self.f1[present].mean()) if present.any() else 0.0
 
     def to_dict(self) -> dict:
+        """The evaluation as JSON-ready data (what `kembed classify ... --json` prints).
+
+        Example:
+
+        >>> Evaluation(["neg", "pos"], np.array([[1, 0], [0, 1]])).to_dict()["accuracy"]
+        1.0
+        """
         return {
             "accuracy": self.accuracy,
             "macro_f1": self.macro_f1,

@@ -30,7 +30,16 @@ class CoverageReport:
         unused_rows: Rows no word maps to (gaps in the ids, or `num_words` past the largest
             id), padding excluded; they stay zero.
         oov: How the rows without a vector were filled (`"zeros"`, `"random"`, `"mean"`).
-        trainable_rows: Rows that learn (set by `pretrained_embedding(trainable="oov")`).
+        trainable_rows: Rows that learn (set by `pretrained_embedding(train_missing=True)`).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from kembed import Vectors, embedding_matrix
+    >>> vectors = Vectors(["the", "cat"], np.eye(2, dtype="float32"))
+    >>> _, report = embedding_matrix(vectors, {"the": 1, "Cat": 2, "zyx": 3})
+    >>> report.found, report.missing, report.word_coverage
+    ({'exact': 1, 'lower': 1, 'capitalize': 0, 'upper': 0}, ['zyx'], 0.6666666666666666)
     """
 
     rows: int
@@ -68,7 +77,17 @@ class CoverageReport:
         return self.tokens_found / total if total else 0.0
 
     def top_missing(self, n: int = _TOP_MISSING) -> list[tuple[str, int | None]]:
-        """The `n` most frequent missing words with their counts (None without counts)."""
+        """The `n` most frequent missing words with their counts (None without counts).
+
+        Example:
+
+        >>> import numpy as np
+        >>> from kembed import Vectors, embedding_matrix
+        >>> vectors = Vectors(["the"], np.ones((1, 2), "float32"))
+        >>> _, report = embedding_matrix(vectors, {"the": 1, "zyx": 2, "qqq": 3})
+        >>> report.top_missing(1)
+        [('zyx', None)]
+        """
         counts = self.missing_counts or [None] * len(self.missing)
         return list(zip(self.missing[:n], counts[:n], strict=False))
 

@@ -22,7 +22,14 @@ GENSIM_TOPN = 5  # gensim looks at the 5 best answers for one not a case variant
 
 @dataclass(frozen=True)
 class PairsResult:
-    """How well the vectors' cosine similarities rank the word pairs like people do."""
+    """How well the vectors' cosine similarities rank the word pairs like people do.
+
+    Example:
+
+    >>> result = PairsResult("toy", spearman=0.5, pearson=0.4, pairs=3, oov=1, oov_ratio=25.0)
+    >>> print(result)
+    toy: Spearman 0.5000, Pearson 0.4000 (3 pairs, 1 with unknown words: 25.0 %)
+    """
 
     name: str
     spearman: float
@@ -33,6 +40,13 @@ class PairsResult:
     skipped_lines: int = 0  # lines of the file that held no pair
 
     def to_dict(self) -> dict:
+        """The result as JSON-ready data (`kembed evaluate --json`).
+
+        Example:
+
+        >>> PairsResult("toy", 0.5, 0.4, 3, 1, 25.0).to_dict()["kind"]
+        'word-pairs'
+        """
         return {"kind": "word-pairs", **dataclasses.asdict(self)}
 
     def __str__(self) -> str:
@@ -46,7 +60,14 @@ class PairsResult:
 
 @dataclass(frozen=True)
 class AnalogyResult:
-    """Analogy accuracy, by section and in total."""
+    """Analogy accuracy, by section and in total.
+
+    Example:
+
+    >>> result = AnalogyResult("toy", "3cosadd", [("capitals", 3, 1), ("plural", 1, 1)], 0, 6)
+    >>> result.accuracy, result.correct, result.incorrect
+    (0.6666666666666666, 4, 2)
+    """
 
     name: str
     method: str
@@ -74,12 +95,30 @@ class AnalogyResult:
         return 100 * self.oov / self.questions if self.questions else 0.0
 
     def section_accuracy(self, name: str) -> float:
+        """The accuracy of one section (0 if none of its questions was answered).
+
+        Example:
+
+        >>> result = AnalogyResult("toy", "3cosadd", [("capitals", 3, 1)], 0, 4)
+        >>> result.section_accuracy("capitals")
+        0.75
+
+        Raises:
+            KeyError: if there is no section `name`.
+        """
         for section, correct, incorrect in self.sections:
             if section == name:
                 return correct / (correct + incorrect) if correct + incorrect else 0.0
         raise KeyError(name)
 
     def to_dict(self) -> dict:
+        """The result as JSON-ready data (`kembed evaluate --json`).
+
+        Example:
+
+        >>> AnalogyResult("toy", "3cosadd", [("capitals", 3, 1)], 0, 4).to_dict()["accuracy"]
+        0.75
+        """
         return {
             "kind": "analogies",
             "name": self.name,
@@ -203,6 +242,14 @@ def evaluate_analogies(
     `restrict_vocab` that is not (a case variant of) `a`, `b` or `c`; questions with an
     unknown word are skipped (or, with `dummy4unknown`, counted wrong). All questions are
     answered together, in blocks of matrix products.
+
+    Example:
+
+    >>> v = Vectors(["man", "king", "woman", "queen"],
+    ...             np.array([[1, 0], [1, 1], [0, 1], [0.1, 2]], "float32"))
+    >>> questions = Analogies("toy", [("royal", [("man", "king", "woman", "queen")])])
+    >>> evaluate_analogies(v, questions).accuracy
+    1.0
 
     Args:
         vectors: The vectors.

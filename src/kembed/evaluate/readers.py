@@ -21,7 +21,14 @@ from kembed.errors import CorpusError
 
 @dataclass(frozen=True)
 class WordPairs:
-    """Word pairs with a human similarity score (WS-353, SimLex-999, MEN, ...)."""
+    """Word pairs with a human similarity score (WS-353, SimLex-999, MEN, ...).
+
+    Example:
+
+    >>> pairs = WordPairs("toy", [("cat", "dog")], np.array([8.5]))
+    >>> pairs.pairs[0], float(pairs.scores[0])
+    (('cat', 'dog'), 8.5)
+    """
 
     name: str
     pairs: list[tuple[str, str]]
@@ -31,7 +38,14 @@ class WordPairs:
 
 @dataclass(frozen=True)
 class Analogies:
-    """Analogy questions `a : b :: c : d` in named sections."""
+    """Analogy questions `a : b :: c : d` in named sections.
+
+    Example:
+
+    >>> questions = Analogies("toy", [("capitals", [("paris", "france", "rome", "italy")])])
+    >>> questions.sections[0][0]
+    'capitals'
+    """
 
     name: str
     sections: list[tuple[str, list[tuple[str, str, str, str]]]]
@@ -43,6 +57,15 @@ def read_word_pairs(path: str | os.PathLike[str], *, encoding: str = "utf-8") ->
 
     Lines that do not split into two words and a number are skipped and listed in
     `skipped` (gensim skips them too); the results count them.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.txt"
+    >>> _ = path.write_text("# toy\\ncat\\tdog\\t8.5\\nno score here\\n", encoding="utf-8")
+    >>> pairs = read_word_pairs(path)
+    >>> pairs.pairs, pairs.skipped
+    ([('cat', 'dog')], [3])
 
     Raises:
         CorpusError: if the file is not text or not valid in `encoding`, or no line
@@ -72,6 +95,14 @@ def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> 
     type). Questions before any section line (a file of bare `a b c d` lines) form a
     section named after the file. Lines that do not hold four words are skipped and
     listed in `skipped`; the results count them.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "questions.txt"
+    >>> _ = path.write_text(": capitals\\nparis france rome italy\\n", encoding="utf-8")
+    >>> read_analogies(path).sections
+    [('capitals', [('paris', 'france', 'rome', 'italy')])]
 
     Raises:
         CorpusError: if the file is not text or not valid in `encoding`, or holds no
@@ -113,7 +144,17 @@ def read_analogies(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> 
 def is_analogy_file(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> bool:
     """Whether a benchmark file holds analogies (a `: section` line, MSR's header, or
     four words separated by spaces) rather than word pairs (two words and a score,
-    separated by tabs), judged from its first line that is no comment."""
+    separated by tabs), judged from its first line that is no comment.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "q.txt").write_text("paris france rome italy\\n", encoding="utf-8")
+    >>> _ = (folder / "p.txt").write_text("cat\\tdog\\t8.5\\n", encoding="utf-8")
+    >>> is_analogy_file(folder / "q.txt"), is_analogy_file(folder / "p.txt")
+    (True, False)
+    """
     with open(path, encoding=encoding, errors="replace") as f:
         first = next((line for line in f if line.strip() and not line.startswith("#")), "")
     if first.startswith((": ", ",type,word1,word2,word3,target")):

@@ -144,6 +144,13 @@ class Tokenizer(BagOfWords):
         line (`kembed.text.read_lines`): only the counts are kept in memory. If an element
         is not a text, `TypeError` is raised and the tokenizer is left as it was.
 
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat sat", "the dog"])
+        >>> tokenizer.word_index
+        {'the': 1, 'cat': 2, 'sat': 3, 'dog': 4}
+
         Args:
             texts: An iterable of str, or of lists of str tokens (used as they are).
 
@@ -182,6 +189,13 @@ class Tokenizer(BagOfWords):
     def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
         """Counts, for each id, the sequences holding it (for `tfidf` without texts).
 
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_sequences([[1, 2, 2], [2, 3]])
+        >>> tokenizer.document_count, dict(tokenizer.index_docs)
+        (2, {1: 1, 2: 2, 3: 1})
+
         Args:
             sequences: An iterable of sequences of word ids.
         """
@@ -208,6 +222,13 @@ class Tokenizer(BagOfWords):
         Unknown words, and words whose id is `num_words` or more, become the id of
         `oov_token`, or are dropped if there is none.
 
+        Example:
+
+        >>> tokenizer = Tokenizer(oov_token="<unk>")
+        >>> tokenizer.fit_on_texts(["the cat sat", "the dog"])
+        >>> tokenizer.texts_to_sequences(["the cat", "a dog"])
+        [[2, 3], [1, 5]]
+
         Args:
             texts: An iterable of str, or of lists of str tokens.
 
@@ -226,7 +247,15 @@ class Tokenizer(BagOfWords):
 
     def texts_to_sequences_generator(self, texts: Iterable[Text]) -> Iterator[list[int]]:
         """Yields `texts_to_sequences` one text at a time, reading `texts` a batch (4,096
-        texts) ahead."""
+        texts) ahead.
+
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat sat"])
+        >>> next(tokenizer.texts_to_sequences_generator(["sat the cat"]))
+        [3, 1, 2]
+        """
         for sequences in self._encode(texts):
             yield from sequences
 
@@ -266,6 +295,13 @@ class Tokenizer(BagOfWords):
         As in the legacy class, ids without a word (padding zeros included) and ids of
         `num_words` or more become `oov_token` if there is one, and are dropped otherwise.
 
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat sat"])
+        >>> tokenizer.sequences_to_texts([[2, 3, 0]])
+        ['cat sat']
+
         Args:
             sequences: An iterable of sequences of ids (lists, or rows of an array).
 
@@ -275,7 +311,15 @@ class Tokenizer(BagOfWords):
         return list(self.sequences_to_texts_generator(sequences))
 
     def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
-        """Yields `sequences_to_texts` one sequence at a time."""
+        """Yields `sequences_to_texts` one sequence at a time.
+
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat sat"])
+        >>> list(tokenizer.sequences_to_texts_generator([[1], [3, 2]]))
+        ['the', 'sat cat']
+        """
         oov_word = None
         if self.oov_token is not None:
             oov_word = self.index_word.get(self._oov_index())
@@ -344,11 +388,29 @@ class Tokenizer(BagOfWords):
 
     def to_json(self, **kwargs) -> str:
         """The tokenizer as a JSON string that `tokenizer_from_json` (ours or the legacy
-        one) reads back. `kwargs` go to `json.dumps`."""
+        one) reads back. `kwargs` go to `json.dumps`.
+
+        Example:
+
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> tokenizer_from_json(tokenizer.to_json()).word_index
+        {'the': 1, 'cat': 2}
+        """
         return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Writes `to_json()` to `path` atomically (a crash leaves no partial file).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tokenizer.json"
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> tokenizer.save(path)
+        >>> Tokenizer.load(path).texts_to_sequences(["cat"])
+        [[2]]
 
         Args:
             path: Path-like. The JSON file to write.
@@ -366,6 +428,14 @@ class Tokenizer(BagOfWords):
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, analyzer: Analyzer | None = None):
         """Reads a tokenizer saved by `save` (or a legacy `to_json()` written to a file).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tokenizer.json"
+        >>> _ = path.write_text(Tokenizer(num_words=10).to_json(), encoding="utf-8")
+        >>> Tokenizer.load(path).num_words
+        10
 
         Args:
             path: Path-like. The JSON file.
