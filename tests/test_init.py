@@ -38,3 +38,36 @@ def test_an_unknown_name_is_an_attribute_error():
         assert "no attribute 'nothing_here'" in str(error)
     else:
         raise AssertionError("expected an AttributeError")
+
+
+# The public packages whose `__all__` is the documented API.
+PACKAGES = ("kembed", "kembed.vectors", "kembed.text", "kembed.embedding", "kembed.classify")
+PACKAGES += ("kembed.training", "kembed.evaluate", "kembed.distribute")
+# The methods Keras calls on a layer: documented by Keras, not examples of ours.
+KERAS_HOOKS = {"build", "call", "compute_mask", "compute_output_shape", "get_config"}
+
+
+def test_every_public_function_class_and_method_has_an_example():
+    """STYLE.md: every public name of the API, and each public method of its classes
+    (properties aside), shows a runnable example (run by pytest --doctest-modules)."""
+    import importlib
+    import inspect
+
+    missing = []
+    for package in PACKAGES:
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            value = getattr(module, name)
+            if not (inspect.isclass(value) or inspect.isfunction(value)):
+                continue
+            if not value.__module__.startswith("kembed"):
+                continue  # pad_sequences is Keras'
+            if ">>>" not in (value.__doc__ or ""):
+                missing.append(f"{package}.{name}")
+            for attribute, member in vars(value).items() if inspect.isclass(value) else ():
+                if attribute.startswith("_") or attribute in KERAS_HOOKS:
+                    continue
+                function = getattr(member, "__func__", member)  # class- and staticmethods
+                if inspect.isfunction(function) and ">>>" not in (function.__doc__ or ""):
+                    missing.append(f"{package}.{name}.{attribute}")
+    assert missing == []

@@ -168,6 +168,14 @@ class TextClassifier:
         `TrainingInterrupted`; the classifier then holds the best weights so far (with
         early stopping, else the last), and can be saved if that is wanted.
 
+        Example:
+
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> texts, labels = ["good fun", "bad dull"] * 10, ["pos", "neg"] * 10
+        >>> history = clf.fit(texts, labels, epochs=2, verbose=0)
+        >>> len(history.history["loss"])
+        2
+
         Returns:
             Keras' `History` (loss and accuracy per epoch, and `val_` ones).
 
@@ -428,6 +436,16 @@ class TextClassifier:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TextClassifier:
         """Loads a classifier saved with `save` (its Keras model with `safe_mode=True`).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+        >>> _ = clf.fit(["good fun", "bad dull"] * 10, ["pos", "neg"] * 10, epochs=1, verbose=0)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.kembed"
+        >>> clf.save(path)
+        >>> TextClassifier.load(path).predict(["good fun"]) == clf.predict(["good fun"])
+        True
 
         Raises:
             CorpusError: if the file is not a kembed classifier, is damaged, or was saved

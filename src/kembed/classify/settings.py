@@ -80,16 +80,35 @@ class ClassifierSettings:
         return getattr(self, name)
 
     def get(self, name: str, default: Any = None) -> Any:
+        """A setting by name, or `default` if there is no such setting (as `dict.get`).
+
+        Example:
+
+        >>> settings = ClassifierSettings(model="bag")
+        >>> settings.get("model"), settings.get("colour", "none")
+        ('bag', 'none')
+        """
         return getattr(self, name, default) if name in self.__dataclass_fields__ else default
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as JSON-ready values (what `classifier.json` holds)."""
+        """The fields as JSON-ready values (what `classifier.json` holds).
+
+        Example:
+
+        >>> ClassifierSettings(model="bag", output_dim=64).to_dict()["output_dim"]
+        64
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClassifierSettings:
         """The settings saved by `to_dict`. Archives saved before the `optimizer` setting
         were trained with Adadelta, so that is their default here.
+
+        Example:
+
+        >>> ClassifierSettings.from_dict({"model": "cnn"}).optimizer  # saved before `optimizer`
+        'adadelta'
 
         Raises:
             ValueError: if a field holds a bad value.

@@ -44,7 +44,16 @@ class CrossValidation:
         return [fold.macro_f1 for fold in self.folds]
 
     def summary(self) -> dict[str, float]:
-        """Means and sample standard deviations over the folds."""
+        """Means and sample standard deviations over the folds.
+
+        Example:
+
+        >>> from kembed.classify.metrics import Evaluation
+        >>> folds = [Evaluation(["a", "b"], np.array([[4, 1], [0, 5]])),
+        ...          Evaluation(["a", "b"], np.array([[5, 0], [1, 4]]))]
+        >>> CrossValidation(folds, seed=0).summary()["accuracy_mean"]
+        0.9
+        """
         accuracy, macro = self.accuracy, self.macro_f1
         return {
             "accuracy_mean": statistics.mean(accuracy),

@@ -12,7 +12,17 @@ from kembed.errors import KembedWarning
 
 
 class DistributionWarning(KembedWarning):
-    """Distribution was asked for but is not possible here; training uses one device."""
+    """Distribution was asked for but is not possible here; training uses one device.
+
+    Example:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("one device only", DistributionWarning)
+    >>> caught[0].category.__name__
+    'DistributionWarning'
+    """
 
 
 _ENVIRONMENT = {
@@ -23,7 +33,14 @@ _ENVIRONMENT = {
 
 
 def can_distribute() -> bool:
-    """Whether the current Keras backend supports `keras.distribution` (JAX only, today)."""
+    """Whether the current Keras backend supports `keras.distribution` (JAX only, today).
+
+    Example:
+
+    >>> import keras
+    >>> can_distribute() == (keras.backend.backend() == "jax")
+    True
+    """
     return keras.backend.backend() == "jax"
 
 
@@ -40,6 +57,13 @@ def initialize(
     `DataParallelTraining` then spans them. Options left `None` come from the environment
     variables Keras reads (`KERAS_DISTRIBUTION_JOB_ADDRESSES`,
     `KERAS_DISTRIBUTION_NUM_PROCESSES`, `KERAS_DISTRIBUTION_PROCESS_ID`).
+
+    Example:
+
+    >>> initialize("127.0.0.1:1234", num_processes=2, process_id=5)
+    Traceback (most recent call last):
+    ...
+    ValueError: ...process_id...
 
     Args:
         coordinator: `"host:port"` of process 0, which every process can reach.

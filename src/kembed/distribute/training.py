@@ -139,7 +139,16 @@ class DataParallelTraining:
 
     @contextlib.contextmanager
     def scope(self) -> Iterator[None]:
-        """Variables created in this context are replicated over the devices."""
+        """Variables created in this context are replicated over the devices.
+
+        Example:
+
+        >>> training = DataParallelTraining(1, batch_size=4)
+        >>> with training.scope():
+        ...     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> model.count_params()
+        8
+        """
         if self.distribution is None:
             yield
         else:
@@ -173,6 +182,16 @@ class DataParallelTraining:
         `weighted_metrics` so that they ignore the padding: the validation loss and
         weighted metrics are then exact, and the training ones weigh the partial batch
         like a full one.
+
+        Example:
+
+        >>> training = DataParallelTraining("all", batch_size=8)
+        >>> with training.scope():
+        ...     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        ...     model.compile("sgd", "mse")
+        >>> history = training.fit(model, np.ones((16, 3)), np.zeros((16, 1)), epochs=2, verbose=0)
+        >>> len(history.history["loss"])
+        2
 
         Args:
             model: A compiled Keras model built in `scope()`.
@@ -213,7 +232,16 @@ class DataParallelTraining:
 
     def host_weights(self, model: keras.Model) -> list[np.ndarray]:
         """The model's weights as numpy arrays in this process, whole, however they are
-        laid out (replicated, split over devices, or over processes)."""
+        laid out (replicated, split over devices, or over processes).
+
+        Example:
+
+        >>> training = DataParallelTraining("all", batch_size=8)
+        >>> with training.scope():
+        ...     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> [w.shape for w in training.host_weights(model)]
+        [(3, 2), (2,)]
+        """
         weights = []
         for variable in model.weights:
             value = variable.value

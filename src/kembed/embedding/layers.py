@@ -111,6 +111,13 @@ class FrozenRowsEmbedding(keras.layers.Layer):
         """Sets every row: `matrix[i]` becomes id `i`'s row; the ids in `trainable_ids`
         learn, the others stay as they are.
 
+        Example:
+
+        >>> layer = FrozenRowsEmbedding(3, 2, trainable_rows=1)
+        >>> layer.set_embeddings(np.arange(6, dtype="float32").reshape(3, 2), trainable_ids=[2])
+        >>> keras.ops.convert_to_numpy(layer(np.array([2, 1]))).tolist()
+        [[4.0, 5.0], [2.0, 3.0]]
+
         Raises:
             ValueError: if `matrix` is not `(input_dim, output_dim)`, or `trainable_ids`
                 are not `trainable_rows` distinct ids from 1 to `input_dim - 1`.

@@ -27,7 +27,18 @@ _RULES = {
 
 
 class CoverageWarning(KembedWarning):
-    """The vectors cover none of the vocabulary: the matrix holds no pretrained row."""
+    """The vectors cover none of the vocabulary: the matrix holds no pretrained row.
+
+    Example:
+
+    >>> import warnings
+    >>> vectors = Vectors(["cat"], np.ones((1, 2), "float32"))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = embedding_matrix(vectors, {"dog": 1})
+    >>> caught[0].category.__name__
+    'CoverageWarning'
+    """
 
 
 def embedding_matrix(

@@ -364,6 +364,14 @@ class Tokenizer(BagOfWords):
         """The settings and counts, as the legacy class gave them (counts as JSON strings).
 
         The `analyzer` function cannot be saved: a warning says so.
+
+        Example:
+
+        >>> tokenizer = Tokenizer(num_words=100)
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> config = tokenizer.get_config()
+        >>> config["num_words"], config["word_index"]
+        (100, '{"the": 1, "cat": 2}')
         """
         if self.analyzer is not None:
             warnings.warn(

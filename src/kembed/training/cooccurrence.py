@@ -24,7 +24,15 @@ _ENTRY = 12  # bytes of one co-occurrence entry: int32 row, int32 column, float3
 @dataclass(frozen=True)
 class Cooccurrences:
     """The nonzero co-occurrence counts, by (row, column), as three parallel arrays
-    (memory-mapped from a temporary folder when they were spilled)."""
+    (memory-mapped from a temporary folder when they were spilled).
+
+    Example:
+
+    >>> c = Cooccurrences(np.array([0, 1], "int32"), np.array([1, 0], "int32"),
+    ...                   np.array([0.5, 0.5], "float32"))
+    >>> len(c), c.dense(2).tolist()
+    (2, [[0.0, 0.5], [0.5, 0.0]])
+    """
 
     rows: np.ndarray  # int32
     cols: np.ndarray  # int32
@@ -34,7 +42,15 @@ class Cooccurrences:
         return len(self.values)
 
     def dense(self, size: int) -> np.ndarray:
-        """As a dense (size, size) matrix (for small vocabularies and tests)."""
+        """As a dense (size, size) matrix (for small vocabularies and tests).
+
+        Example:
+
+        >>> one = np.array([1], "int32")
+        >>> c = Cooccurrences(one, one - 1, np.array([2], "float32"))
+        >>> c.dense(2).tolist()
+        [[0.0, 0.0], [2.0, 0.0]]
+        """
         matrix = np.zeros((size, size), dtype=np.float64)
         matrix[self.rows, self.cols] = self.values
         return matrix

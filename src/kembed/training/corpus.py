@@ -29,7 +29,18 @@ Source = str | os.PathLike[str]
 @dataclass(frozen=True)
 class Vocabulary:
     """The words kept for training, most frequent first (ties alphabetically), with their
-    counts."""
+    counts.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> from kembed.training import encode_corpus
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("the cat sat\\nthe dog sat\\n", encoding="utf-8")
+    >>> vocabulary = encode_corpus(path, min_count=2).vocabulary
+    >>> vocabulary.words, vocabulary.counts.tolist(), vocabulary.corpus_tokens
+    (['sat', 'the'], [2, 2], 6)
+    """
 
     words: list[str]
     counts: np.ndarray  # int64, one per word
@@ -39,7 +50,18 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class EncodedCorpus:
-    """The corpus as row numbers: sentence k is `ids[bounds[k]:bounds[k + 1]]`."""
+    """The corpus as row numbers: sentence k is `ids[bounds[k]:bounds[k + 1]]`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> from kembed.training import encode_corpus
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "corpus.txt"
+    >>> _ = path.write_text("the cat sat\\nthe dog sat\\n", encoding="utf-8")
+    >>> corpus = encode_corpus(path, min_count=2)
+    >>> corpus.ids.tolist(), corpus.bounds.tolist()
+    ([1, 0, 1, 0], [0, 2, 4])
+    """
 
     ids: np.ndarray  # int32
     bounds: np.ndarray  # int64, len = sentences + 1

@@ -26,7 +26,14 @@ from kembed.vectors.formats import native
 
 
 def cache_dir() -> Path:
-    """The cache folder: `$KEMBED_CACHE`, else `~/.cache/kembed` (created on demand)."""
+    """The cache folder: `$KEMBED_CACHE`, else `~/.cache/kembed` (created on demand).
+
+    Example:
+
+    >>> import os
+    >>> cache_dir() == Path(os.environ.get("KEMBED_CACHE") or Path.home() / ".cache" / "kembed")
+    True
+    """
     return Path(os.environ.get("KEMBED_CACHE") or Path.home() / ".cache" / "kembed")
 
 
@@ -136,6 +143,13 @@ def entries() -> list[CacheEntry]:
 
 def clear(*, stale_only: bool = False) -> list[CacheEntry]:
     """Deletes the cache's entries (only folders kembed wrote), or only the stale ones.
+
+    Example:
+
+    >>> import tempfile, unittest.mock
+    >>> with unittest.mock.patch.dict(os.environ, {"KEMBED_CACHE": tempfile.mkdtemp()}):
+    ...     clear(stale_only=True)  # the entries whose source changed or is gone
+    []
 
     Returns:
         The entries deleted.

@@ -22,6 +22,16 @@ class LoadReport:
         invalid_utf8: Words that are not valid UTF-8, kept losslessly (surrogate escapes).
         header_count: The count in the file's header line, if it has one.
         from_cache: True when the vectors came from kembed's cache.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> from kembed import Vectors
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.txt"
+    >>> _ = path.write_text("the 0.1 0.2\\nthe 0.3 0.4\\ncat 0.5 0.6\\n", encoding="utf-8")
+    >>> report = Vectors.load(path, cache=False).report
+    >>> report.lines_read, report.vectors_kept, report.skipped
+    (3, 2, {'duplicate word': 1})
     """
 
     source: str
@@ -34,16 +44,37 @@ class LoadReport:
     from_cache: bool = False
 
     def skip(self, reason: str, count: int = 1) -> None:
-        """Counts `count` lines skipped for `reason`."""
+        """Counts `count` lines skipped for `reason`.
+
+        Example:
+
+        >>> report = LoadReport("tiny.txt", "glove")
+        >>> report.skip("bad number", 2)
+        >>> report.skipped
+        {'bad number': 2}
+        """
         if count:
             self.skipped[reason] = self.skipped.get(reason, 0) + int(count)
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (what a native header holds).
+
+        Example:
+
+        >>> LoadReport("tiny.txt", "glove", lines_read=2, vectors_kept=2).to_dict()["vectors_kept"]
+        2
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoadReport:
         """The report saved by `to_dict` (in a native header).
+
+        Example:
+
+        >>> report = LoadReport("tiny.txt", "glove", lines_read=3, vectors_kept=3)
+        >>> LoadReport.from_dict(report.to_dict()) == report
+        True
 
         Raises:
             ValueError: if `data` is not such a report (a field of the wrong type).
