@@ -42,7 +42,8 @@ def test_an_unknown_name_is_an_attribute_error():
 
 # The public packages whose `__all__` is the documented API.
 PACKAGES = ("kembed", "kembed.vectors", "kembed.text", "kembed.embedding", "kembed.classify")
-PACKAGES += ("kembed.training", "kembed.evaluate", "kembed.distribute")
+PACKAGES += ("kembed.training", "kembed.evaluate", "kembed.distribute", "kembed.space")
+PACKAGES += ("kembed.explore",)
 # The methods Keras calls on a layer: documented by Keras, not examples of ours.
 KERAS_HOOKS = {"build", "call", "compute_mask", "compute_output_shape", "get_config"}
 

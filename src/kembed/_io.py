@@ -16,7 +16,9 @@ import ctypes
 import errno
 import gzip
 import hashlib
+import json
 import lzma
+import math
 import os
 import shutil
 import tempfile
@@ -319,3 +321,25 @@ def decompression_problem(error: BaseException) -> str:
 
 
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """`value` as JSON, NaN and infinities written as null (bare NaN is no JSON: a
+    correlation of constant scores is NaN).
+
+    Example:
+
+    >>> json_text({"spearman": float("nan"), "pairs": [1.5]})
+    '{"spearman": null, "pairs": [1.5]}'
+    """
+    return json.dumps(_finite(value), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -8,6 +8,7 @@ import keras
 from keras import layers
 
 from kembed.classify.settings import ARCHITECTURES
+from kembed.vectors import Vectors
 
 FILTER_WIDTHS = (3, 4, 5)
 MIN_LENGTH = max(FILTER_WIDTHS)
@@ -90,3 +91,43 @@ def compile_classifier(model: keras.Model, optimizer: str, learning_rate: float)
         loss="sparse_categorical_crossentropy",
         weighted_metrics=["accuracy"],
     )
+
+
+def learned_vectors(classifier, *, channel: int = -1) -> Vectors:
+    """The rows of a trained classifier's embedding as `Vectors`, one per word of its
+    tokenizer (in id order, padding and ids past `num_words` left out): what fine-tuning
+    (or learning from scratch) made of each word. Save them, explore them, or compare
+    them with the pretrained vectors (`kembed.space.compare`, `kembed explore`).
+
+    Example:
+
+    >>> from kembed.classify.classifier import TextClassifier
+    >>> clf = TextClassifier("bag", output_dim=4, seed=0)
+    >>> _ = clf.fit(["good fun", "bad dull"] * 10, ["pos", "neg"] * 10, epochs=1, verbose=0)
+    >>> vectors = learned_vectors(clf)
+    >>> sorted(vectors.index_to_key), vectors.dim
+    (['<unk>', 'bad', 'dull', 'fun', 'good'], 4)
+
+    Args:
+        classifier: A trained `TextClassifier`.
+        channel: Which embedding of a two-channel model: -1 (the default, the last: the
+            fine-tuned one of `multichannel`) or 0 (the static one).
+
+    Returns:
+        `Vectors` of the tokenizer's words (the OOV token included).
+
+    Raises:
+        ValueError: if the classifier is not trained, or `channel` names no embedding.
+    """
+    if classifier.model is None:
+        raise ValueError("The classifier is not trained: call fit(texts, labels) first.")
+    found = [layer for layer in classifier.model.layers if layer.name.startswith("embedding")]
+    if not -len(found) <= channel < len(found):
+        raise ValueError(
+            f"`channel` must be from {-len(found)} to {len(found) - 1}. Received: {channel}"
+        )
+    layer = found[channel]
+    rows = layer.input_dim
+    ids = [(word, i) for word, i in classifier.tokenizer.word_index.items() if 0 < i < rows]
+    matrix = keras.ops.convert_to_numpy(layer(keras.ops.arange(rows)))
+    return Vectors([w for w, _ in ids], matrix[[i for _, i in ids]])

@@ -26,8 +26,9 @@ _state = {"debug": False}
 
 
 def _add_groups() -> None:
-    from kembed.cli import cache, classify, train, vectors
+    from kembed.cli import cache, classify, explore, train, vectors
 
+    app.command()(explore.explore)
     app.add_typer(vectors.app, name="vectors")
     app.add_typer(classify.app, name="classify")
     app.add_typer(train.app, name="train")

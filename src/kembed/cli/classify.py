@@ -229,6 +229,9 @@ def fit(
         typer.echo(f"wrote {drawing.learning_curves(history.history, plots)}")
         if result is not None:
             typer.echo(f"wrote {drawing.confusion_matrix(result, plots)}")
+        shift = drawing.embedding_shift(clf, plots)
+        if shift is not None:
+            typer.echo(f"wrote {shift}")
 
 
 @app.command()

@@ -1,10 +1,13 @@
-"""PNG plots for `kembed classify --plots DIR`: learning curves and a confusion matrix
-(matplotlib, imported when a plot is asked for, with the non-interactive Agg backend)."""
+"""PNG plots for `kembed classify --plots DIR`: learning curves, a confusion matrix and the
+words fine-tuning moved (matplotlib, imported when a plot is asked for, with the
+non-interactive Agg backend)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import numpy as np
 
 from kembed._io import atomic_write
 from kembed.classify.metrics import Evaluation
@@ -65,3 +68,31 @@ def confusion_matrix(evaluation: Evaluation, folder: str | os.PathLike[str]) -> 
     path = _save(figure, Path(folder) / "confusion_matrix.png")
     plt.close(figure)
     return path
+
+
+def embedding_shift(classifier, folder: str | os.PathLike[str], *, words: int = 60) -> Path | None:
+    """`embedding_shift.png`: of the 2,000 most frequent words with a pretrained vector,
+    the `words` that fine-tuning moved most (cosine), before and after on shared PCA
+    axes. None when the embedding did not start from pretrained vectors or stayed frozen."""
+    from kembed.classify.models import learned_vectors
+    from kembed.embedding import candidate_words
+    from kembed.space import plot_shift
+    from kembed.vectors import Vectors
+
+    settings = classifier.settings
+    if not settings["vectors"] or settings["embedding"] in ("static", "learned"):
+        return None
+    after = learned_vectors(classifier)
+    before = classifier._vectors or Vectors.load(
+        settings["vectors"], vocab=candidate_words(classifier.tokenizer)
+    )
+    frequent = [w for w in after.index_to_key if w in before][:2_000]
+    if len(frequent) < 2:
+        return None
+    old = before.unit[[before.index(w) for w in frequent]]
+    new = after.unit[[after.index(w) for w in frequent]]
+    moved = 1 - np.einsum("ij,ij->i", old, new)
+    chosen = [frequent[i] for i in np.argsort(-moved, kind="stable")[:words]]
+    title = f"The {len(chosen)} frequent words fine-tuning moved most (grey: pretrained)"
+    path = Path(folder) / "embedding_shift.png"
+    return plot_shift(before, after, chosen, path, title=title, overwrite=True)

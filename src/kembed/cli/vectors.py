@@ -4,13 +4,13 @@ options, calls `kembed.vectors`, prints."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kembed.cli.options import Cache, Json, Overwrite
+from kembed._io import check_output, json_text
+from kembed.cli.options import Cache, Json, Overwrite, Seed
 
 app = typer.Typer(help="Load, inspect, convert, query and download word vectors.")
 
@@ -29,18 +29,7 @@ def _load(source: str, member: str | None = None, **options):
 
 
 def _json(value) -> str:
-    """JSON with NaN and infinities as null (bare NaN is no JSON)."""
-    return json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False)
-
-
-def _finite(value):
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
+    return json_text(value, indent=2)
 
 
 def _table(title: str, rows: list[tuple], headers: tuple[str, ...]) -> None:
@@ -206,3 +195,70 @@ def evaluate(
     for r in results:
         if isinstance(r, evaluation.AnalogyResult):
             typer.echo(str(r) if sections else str(r).splitlines()[0])
+
+
+@app.command()
+def plot(
+    source: Source,
+    words: Annotated[
+        list[str] | None, typer.Argument(help="Words to place (default: the most frequent).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The picture: .png, .svg or .pdf.")] = (
+        Path("map.png")
+    ),
+    method: Annotated[str, typer.Option(help="pca, umap or tsne.")] = "pca",
+    top: Annotated[int, typer.Option(min=3, help="How many words without WORDS.")] = 500,
+    labels: Annotated[int, typer.Option(min=0, help="How many words get a label.")] = 150,
+    seed: Seed = None,
+    overwrite: Overwrite = False,
+    cache: Cache = True,
+) -> None:
+    """Draw a labelled 2-D map of words (PCA; UMAP or t-SNE with kembed[maps])."""
+    from kembed import space
+
+    space.plot.check_picture(out, overwrite=overwrite)
+    vectors = _load(source, cache=cache)
+    projection = space.project(vectors, words or None, top=top, method=method, seed=seed or 0)
+    space.plot_map(projection, out, labels=labels, overwrite=overwrite)
+    typer.echo(f"wrote a {method} map of {len(projection.words):,} words to {out}")
+
+
+@app.command()
+def export(
+    source: Source,
+    projector: Annotated[
+        Path | None, typer.Option(help="A folder for TensorBoard's Embedding Projector.")
+    ] = None,
+    coordinates: Annotated[
+        Path | None, typer.Option(help="A CSV file of 2-D coordinates (word,x,y).")
+    ] = None,
+    neighbors: Annotated[
+        Path | None, typer.Option(help="A CSV file of neighbour lists (word,rank,neighbor,...).")
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many words (the first ones).")] = 10_000,
+    topn: Topn = 10,
+    method: Annotated[str, typer.Option(help="The map of --coordinates: pca, umap, tsne.")] = (
+        "pca"
+    ),
+    overwrite: Overwrite = False,
+    cache: Cache = True,
+) -> None:
+    """Write vectors for other tools: the Embedding Projector, coordinates, neighbours."""
+    from kembed import space
+
+    if projector is None and coordinates is None and neighbors is None:
+        raise typer.BadParameter("give --projector DIR, --coordinates CSV or --neighbors CSV")
+    for path in (coordinates, neighbors):
+        if path is not None:
+            check_output(path, overwrite=overwrite)
+    vectors = _load(source, cache=cache)
+    if projector is not None:
+        written = space.write_projector(vectors, projector, top=top, overwrite=overwrite)
+        typer.echo(f"wrote {', '.join(p.name for p in written)} to {projector}")
+    if coordinates is not None:
+        projection = space.project(vectors, top=top, method=method)
+        space.write_coordinates(projection, coordinates, overwrite=overwrite)
+        typer.echo(f"wrote {len(projection.words):,} {method} coordinates to {coordinates}")
+    if neighbors is not None:
+        space.write_neighbors(vectors, neighbors, top=top, topn=topn, overwrite=overwrite)
+        typer.echo(f"wrote {topn} neighbours of {min(top, len(vectors)):,} words to {neighbors}")
