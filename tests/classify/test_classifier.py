@@ -309,3 +309,32 @@ def test_ctrl_c_stops_at_the_end_of_the_batch_and_keeps_the_model():
     )
     assert len(clf.predict(["good"])) == 1  # usable, and savable if wanted
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+@pytest.mark.parametrize("embedding", ["static", "non-static", "oov", "multichannel"])
+def test_learned_vectors_are_the_embedding_rows_of_each_word(vectors, embedding):
+    from kembed import learned_vectors
+
+    texts, labels = _data(60)
+    clf = TextClassifier("bag", embedding=embedding, vectors=vectors, seed=0)
+    clf.fit(texts, labels, epochs=3, verbose=0, early_stopping=False)
+    learned = learned_vectors(clf)
+    assert set(learned.index_to_key) == set(clf.tokenizer.word_index)
+    found = [w for w in learned.index_to_key if w in vectors]
+    same = [np.allclose(learned[w], vectors[w]) for w in found]
+    if embedding == "static":
+        assert all(same)
+    else:  # fine-tuned rows moved; in "oov" only the unknown word's row learns
+        assert all(same) if embedding == "oov" else not any(same)
+    if embedding == "multichannel":
+        static = learned_vectors(clf, channel=0)
+        assert all(np.allclose(static[w], vectors[w]) for w in found)
+        with pytest.raises(ValueError, match=r"`channel` must be from -2 to 1"):
+            learned_vectors(clf, channel=2)
+
+
+def test_learned_vectors_need_a_trained_classifier():
+    from kembed import learned_vectors
+
+    with pytest.raises(ValueError, match=r"not trained"):
+        learned_vectors(TextClassifier("bag"))

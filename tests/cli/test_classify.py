@@ -209,3 +209,18 @@ def test_fit_on_two_processes(data, tmp_path):
     assert f"to {tmp_path / 'm.kembed'}" in outputs[0]
     assert "process 1: trained; process 0 saves the model." in outputs[1]
     assert (tmp_path / "m.kembed").exists()
+
+
+def test_fit_on_fine_tuned_vectors_plots_the_words_that_moved(data, tmp_path):
+    from kembed import Vectors
+
+    rng = np.random.default_rng(0)
+    words = ["great", "fine", "superb", "awful", "dull", "bad", "film"]
+    Vectors(words, rng.normal(size=(7, 6)).astype("float32")).save(tmp_path / "v.txt")
+    args = ["classify", "fit", str(data), "-o", str(tmp_path / "m.kembed"), "--model", "bag"]
+    args += ["--vectors", str(tmp_path / "v.txt"), "--embedding", "non-static", "--epochs", "3"]
+    args += ["--text-column", "review", "--label-column", "sentiment", "--verbose", "0"]
+    result = runner.invoke(app, [*args, "--plots", str(tmp_path / "plots")])
+    assert result.exit_code == 0, result.output
+    shift = tmp_path / "plots" / "embedding_shift.png"
+    assert f"wrote {shift}" in result.output and shift.read_bytes()[:4] == b"\x89PNG"

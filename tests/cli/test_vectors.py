@@ -105,3 +105,68 @@ def test_evaluate_pairs_and_analogies(vectors_file, tmp_path):
     assert "royal" in table.output and "Spearman" in table.output
     missing = runner.invoke(app, ["vectors", "evaluate", str(vectors_file), str(tmp_path / "x")])
     assert missing.exit_code != 0
+
+
+def test_plot_writes_a_labelled_map_and_checks_the_path_first(kembed, vectors_file, tmp_path):
+    out = tmp_path / "map.svg"
+    code, stdout, _ = kembed("vectors", "plot", vectors_file, "-o", out)
+    assert code == 0 and "wrote a pca map of 5 words" in stdout
+    assert "queen" in out.read_text(encoding="utf-8")
+    args = ["vectors", "plot", vectors_file, "king", "queen", "cat", "-o", out]
+    code, _, err = kembed(*args)
+    assert code == 1 and "overwrite" in err
+    code, stdout, _ = kembed(*args, "--overwrite", "--labels", "1")
+    assert code == 0 and "3 words" in stdout
+    text = out.read_text(encoding="utf-8")
+    assert "king" in text and "cat" not in text
+    code, _, err = kembed("vectors", "plot", vectors_file, "-o", tmp_path / "map.jpg")
+    assert code == 1 and "must be one of .png, .svg, .pdf" in err
+
+
+def test_export_writes_the_projector_folder_and_csv_files(kembed, vectors_file, tmp_path):
+    args = ["vectors", "export", vectors_file, "--projector", tmp_path / "proj"]
+    args += ["--coordinates", tmp_path / "xy.csv", "--neighbors", tmp_path / "nn.csv"]
+    code, stdout, err = kembed(*args, "--topn", "2")
+    assert code == 0, err
+    assert "wrote 2 neighbours of 5 words" in stdout
+    assert (tmp_path / "proj" / "metadata.tsv").read_text(encoding="utf-8").split() == [
+        "man", "king", "woman", "queen", "cat"
+    ]  # fmt: skip
+    assert len((tmp_path / "nn.csv").read_text(encoding="utf-8").splitlines()) == 1 + 5 * 2
+    assert (tmp_path / "xy.csv").read_text(encoding="utf-8").startswith("word,x,y\n")
+    code, _, err = kembed(*args)
+    assert code == 1 and "overwrite" in err
+    code, _, err = kembed("vectors", "export", vectors_file)
+    assert code == 2 and "--projector" in err
+
+
+def test_explore_serves_until_ctrl_c(vectors_file, tmp_path):
+    """The console script as a user runs it: it prints the address, answers there, and
+    Ctrl-C (SIGINT) stops it cleanly."""
+    import re
+    import signal
+    import urllib.request
+
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("king\tqueen\t9\nman\tcat\t1\nwoman\tqueen\t8\n", encoding="utf-8")
+    command = [sys.executable, "-u", "-c", "from kembed.cli import main; main()", "explore"]
+    command += [str(vectors_file), str(vectors_file)]
+    command += ["--eval", str(pairs), "--host", "0.0.0.0", "--no-cache"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        port = re.search(r"http://0\.0\.0\.0:(\d+)/", line).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/info", timeout=30) as response:
+            info = json.load(response)
+        assert [s["name"] for s in info["sets"]] == ["tiny.txt", "tiny.txt'"]
+        assert info["evaluations"][0]["name"] == "pairs"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out and "anyone who can reach this machine" in err
+
+
+def test_explore_reports_a_bad_source_in_one_line(kembed, tmp_path):
+    code, _, err = kembed("explore", tmp_path / "missing.txt")
+    assert code == 1 and err.startswith("Error: ") and "missing.txt" in err

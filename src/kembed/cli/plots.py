@@ -80,7 +80,7 @@ def embedding_shift(classifier, folder: str | os.PathLike[str], *, words: int = 
     from kembed.vectors import Vectors
 
     settings = classifier.settings
-    if not settings["vectors"] or settings["embedding"] in ("static", "learned"):
+    if settings["embedding"] in ("static", "learned"):
         return None
     after = learned_vectors(classifier)
     before = classifier._vectors or Vectors.load(

@@ -218,6 +218,11 @@ function fitView() {
 }
 
 const toScreen = (x, y) => [x * view.scale + view.dx, -y * view.scale + view.dy];
+// Where a word is drawn, in canvas pixels (for tests and the console), or null.
+window.kembedMapIndex = (word) => {
+  const i = state.map ? state.map.index.get(word) : undefined;
+  return i === undefined ? null : toScreen(state.map.x[i], state.map.y[i]);
+};
 const toData = (sx, sy) => [(sx - view.dx) / view.scale, -(sy - view.dy) / view.scale];
 
 function render() {
