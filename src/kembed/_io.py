@@ -332,7 +332,10 @@ def json_text(value: object, *, indent: int | None = None) -> str:
     >>> json_text({"spearman": float("nan"), "pairs": [1.5]})
     '{"spearman": null, "pairs": [1.5]}'
     """
-    return json.dumps(_finite(value), ensure_ascii=False, indent=indent, allow_nan=False)
+    try:  # the common case, without walking every number
+        return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def _finite(value):

@@ -29,7 +29,10 @@ def test_expressions_parse_as_typed(text, positive, negative):
 
 
 def test_a_word_starting_with_a_sign_stays_whole_when_it_is_in_the_vocabulary():
-    vectors = Vectors(["-lrb-", "a"], np.eye(2, dtype="float32"))
+    vectors = Vectors(["-lrb-", "a", "-", "--", "new york"], np.eye(5, dtype="float32"))
+    for word in ("-", "--", "new york", " - "):
+        assert parse_expression(word, vectors) == Expression((word.strip(),), ())
+    assert parse_expression("new york", None).positive == ("new", "york")
     assert parse_expression("-lrb-", vectors).positive == ("-lrb-",)
     assert parse_expression("a -lrb-", vectors).positive == ("a", "-lrb-")
     assert parse_expression("a - -lrb-", vectors).negative == ("-lrb-",)

@@ -125,14 +125,16 @@ def pca_coordinates(matrix: np.ndarray) -> tuple[np.ndarray, tuple[float, float]
     >>> xy[[0, 2], 0].round(2).tolist(), explained[0] > 0.99
     ([-2.0, 2.0], True)
     """
-    centred = matrix.astype(np.float64) - matrix.mean(axis=0, dtype=np.float64)
-    values, axes = np.linalg.eigh(centred.T @ centred)
+    matrix = np.asarray(matrix, dtype=np.float32)
+    centred = matrix - matrix.mean(axis=0, dtype=np.float64).astype(np.float32)
+    # float32 products (BLAS), the small (dim x dim) eigenproblem in float64.
+    values, axes = np.linalg.eigh((centred.T @ centred).astype(np.float64))
     order = np.argsort(values)[::-1][:2]
     axes = axes[:, order]
     axes *= np.sign(axes[np.abs(axes).argmax(axis=0), [0, 1]])  # a fixed sign per axis
     total = float(values.sum())
     explained = tuple(float(v / total) if total else 0.0 for v in values[order])
-    return (centred @ axes).astype(np.float32), explained
+    return centred @ axes.astype(np.float32), explained
 
 
 def _umap(matrix: np.ndarray, seed: int) -> np.ndarray:

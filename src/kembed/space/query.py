@@ -43,8 +43,9 @@ def parse_expression(text: str, vocabulary: Vectors | None = None) -> Expression
     """Reads `word`, `a - b + c` or `a -b +c` into an `Expression`.
 
     Operators are `+` and `-` standing alone or in front of a word; a word that starts
-    with `-` or `+` and is in `vocabulary` stays whole. Words next to each other are all
-    added (`new york` is the mean of both).
+    with `-` or `+` and is in `vocabulary` stays whole, and so does a whole query that is
+    a word of `vocabulary` (`-`, `--`, or a word with spaces). Words next to each other
+    are all added (`new york` is the mean of both).
 
     Example:
 
@@ -62,6 +63,8 @@ def parse_expression(text: str, vocabulary: Vectors | None = None) -> Expression
         ValueError: if there is no word, an operator has no word after it, or the first
             word is subtracted with nothing to subtract it from.
     """
+    if vocabulary is not None and text.strip() in vocabulary:
+        return Expression((text.strip(),), ())
     positive: list[str] = []
     negative: list[str] = []
     sign = "+"

@@ -176,9 +176,15 @@ def _tiles(merge, rows, start, stop, n, tile):
 
 
 def topn(scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(indices, values) of the `n` largest scores of each row, best first."""
+    """(indices, values) of the `n` largest scores of each row, best first. One row (a
+    single query, just after its matrix product) stays on this thread: a parallel loop
+    would wait for the cores that BLAS' threads still spin on (15 ms instead of 0.3 ms
+    for 400,000 scores on 2 cores)."""
     n = min(n, scores.shape[1])
     indices = np.empty((scores.shape[0], n), dtype=np.int64)
     values = np.empty((scores.shape[0], n), dtype=scores.dtype)
-    top_k(scores, n, indices, values)
+    if scores.shape[0] == 1:
+        merge_top_k(scores, 0, n, indices, values, np.zeros(1, dtype=np.int64))
+    else:
+        top_k(scores, n, indices, values)
     return indices, values
