@@ -46,6 +46,9 @@ def page(browser, server, tmp_path):
     opened.screenshot(path=str(tmp_path / "explorer.png"))
     print(f"screenshot: {tmp_path / 'explorer.png'}")
     context.close()
+    # Nothing but the local server was asked for anything, and no script failed.
+    assert {urlsplit(url).netloc for url in opened.requests} == {f"127.0.0.1:{server.port}"}
+    assert opened.errors == []
 
 
 def _rows(page):
@@ -69,8 +72,6 @@ def test_typing_with_completion_shows_the_neighbours(page, server):
     assert rows[0][1] == "queen" and len(rows) == 10
     page.select_option("#method", "3cosmul")
     page.wait_for_selector("#neighbors td.score")
-    assert page.errors == []
-    assert {urlsplit(url).netloc for url in page.requests} == {f"127.0.0.1:{server.port}"}
 
 
 def test_an_unknown_word_offers_its_spellings_and_a_click_fixes_it(page):

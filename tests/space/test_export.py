@@ -33,6 +33,24 @@ def test_projector_files_hold_the_vectors_words_and_a_config_naming_them(vectors
     assert "tensor_shape: 4\n  tensor_shape: 5" in config
 
 
+@pytest.mark.oracle
+def test_tensorboards_projector_reads_the_folder(vectors, tmp_path):
+    """TensorBoard's own projector plugin: its config proto parses the config, and its
+    TSV reader gives back the matrix."""
+    plugin = pytest.importorskip("tensorboard.plugins.projector.projector_plugin")
+    from google.protobuf import text_format
+    from tensorboard.plugins.projector import projector_config_pb2
+
+    write_projector(vectors, tmp_path / "p")
+    text = (tmp_path / "p" / "projector_config.pbtxt").read_text(encoding="utf-8")
+    config = text_format.Parse(text, projector_config_pb2.ProjectorConfig())
+    (embedding,) = config.embeddings
+    assert (embedding.tensor_path, embedding.metadata_path) == ("tensors.tsv", "metadata.tsv")
+    assert list(embedding.tensor_shape) == [6, 5]
+    tensor = plugin._read_tensor_tsv_file(str(tmp_path / "p" / embedding.tensor_path))
+    np.testing.assert_array_equal(tensor, vectors.vectors)
+
+
 def test_metadata_without_counts_is_one_word_a_line_without_header(tmp_path):
     vectors = Vectors(["a", "b"], np.eye(2, dtype="float32"))
     write_projector(vectors, tmp_path / "p")
