@@ -215,8 +215,9 @@ def plot(
 ) -> None:
     """Draw a labelled 2-D map of words (PCA; UMAP or t-SNE with kembed[maps])."""
     from kembed import space
+    from kembed.space.plot import check_picture
 
-    space.plot.check_picture(out, overwrite=overwrite)
+    check_picture(out, overwrite=overwrite)
     vectors = _load(source, cache=cache)
     projection = space.project(vectors, words or None, top=top, method=method, seed=seed or 0)
     space.plot_map(projection, out, labels=labels, overwrite=overwrite)

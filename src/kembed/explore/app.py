@@ -211,30 +211,31 @@ class Explorer:
 
     def _map(self, params, body=None) -> dict:
         """A 2-D map of the first `top` words, or of the words posted in `body`."""
-        chosen = self._set(params if body is None else _body(body))
         source = params if body is None else _body(body)
+        chosen = self._set(source)
         method = _choice(source, "method", MAP_METHODS, default="pca")
         if method not in available_methods():
             raise RequestError(f"The {method} map needs a package that is not installed.")
-        words = None
-        if body is not None:
+        words, top, missing = None, 0, []
+        if body is None:
+            top = min(_integer(source, "top", 5_000, 3, MAX_TOP), len(chosen.vectors))
+        else:
             words = source.get("words")
             if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                 raise RequestError("`words` must be a list of words.")
             if len(words) > MAX_PASTED:
                 raise RequestError(f"At most {MAX_PASTED:,} pasted words; got {len(words):,}.")
-            key = (id(chosen), method, tuple(dict.fromkeys(words)))
-        else:
-            top = _integer(source, "top", 5_000, 3, MAX_TOP)
-            key = (id(chosen), method, min(top, len(chosen.vectors)))
+            words = list(dict.fromkeys(words))
+            missing = [w for w in words if w not in chosen.vectors]
+        key = (id(chosen), method, top, None if words is None else tuple(words))
         with self._lock:  # one map at a time: each takes both cores
-            cached = self._maps.get(key)
-            if cached is None:
-                cached = self._draw(chosen, words, key, method)
+            if key not in self._maps:
+                self._maps[key] = self._draw(chosen, words, top, method)
+                while len(self._maps) > _CACHED_MAPS:
+                    self._maps.popitem(last=False)
             self._maps.move_to_end(key)
-        asked = [] if words is None else dict.fromkeys(words)
-        missing = [w for w in asked if w not in chosen.vectors]
-        return {**cached, "missing": missing[:100], "missing_count": len(missing)}
+            drawn = self._maps[key]
+        return {**drawn, "missing": missing[:100], "missing_count": len(missing)}
 
     def _compare(self, params, body=None) -> dict:
         """Sets `a` and `b` aligned: mean neighbour overlap and the words that moved most."""
@@ -299,13 +300,12 @@ class Explorer:
             if word not in chosen.vectors:
                 raise UnknownWord(word, chosen.name, chosen.finder.suggest(word))
 
-    def _draw(self, chosen: VectorSet, words, key: tuple, method: str) -> dict:
-        top = key[2] if words is None else 5_000
+    def _draw(self, chosen: VectorSet, words, top: int, method: str) -> dict:
         try:
-            projection = project(chosen.vectors, words, top=top, method=method)
+            projection = project(chosen.vectors, words, top=top or 1, method=method)
         except ValueError as error:
             raise RequestError(str(error)) from None
-        drawn = {
+        return {
             "set": chosen.name,
             "method": method,
             "words": projection.words,
@@ -313,10 +313,6 @@ class Explorer:
             "y": projection.xy[:, 1].round(4).tolist(),
             "explained": projection.explained,
         }
-        self._maps[key] = drawn
-        while len(self._maps) > _CACHED_MAPS:
-            self._maps.popitem(last=False)
-        return drawn
 
 
 def _read_evaluation(path: str | os.PathLike[str]) -> Evaluation:

@@ -156,9 +156,11 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.server.is_local:
             return True
         host = self.headers.get("Host", "")
-        name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 or "]" in host else host
-        if name in LOCAL_HOSTS:
-            return True
+        try:
+            if urlsplit(f"//{host}").hostname in LOCAL_HOSTS:
+                return True
+        except ValueError:  # not a host name at all ("[", a bad port)
+            pass
         self._json(HTTPStatus.FORBIDDEN, {"error": f"Not served to the host {host!r}."})
         return False
 
