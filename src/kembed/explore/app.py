@@ -296,6 +296,10 @@ class Explorer:
         return self.sets[index]
 
     def _known(self, chosen: VectorSet, words) -> None:
+        """Raises `UnknownWord` for a word with no vector (with subwords, every word has
+        one)."""
+        if chosen.vectors.has_subwords:
+            return
         for word in words:
             if word not in chosen.vectors:
                 raise UnknownWord(word, chosen.name, chosen.finder.suggest(word))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from kembed._io import atomic_write, check_output
-from kembed.errors import CacheWarning, SourceError, VectorFormatError
+from kembed.errors import CacheWarning, DataWarning, SourceError, VectorFormatError
 from kembed.vectors import cache as caching
 from kembed.vectors import formats, sources
 from kembed.vectors.formats import native, streams
@@ -50,9 +50,12 @@ def load(
 
     Args:
         source: A file (GloVe text, word2vec / fastText text, word2vec binary; plain,
-            `.gz`, `.bz2`, `.xz` or a `.zip`), a kembed folder, or a named source such as
+            `.gz`, `.bz2`, `.xz` or a `.zip`; or a fastText `.bin` / `.ftz` model,
+            uncompressed, whose words outside the table get vectors from their
+            n-grams), a kembed folder, or a named source such as
             `"glove-6B-50d"` (see `kembed.vectors.sources.CATALOGUE`).
-        format: Optional `"glove"`, `"word2vec"`, `"word2vec-binary"` or `"native"`.
+        format: Optional `"glove"`, `"word2vec"`, `"word2vec-binary"`, `"native"` or
+            `"fasttext"`.
             Sniffed from the content by default.
         member: Optional str. The file to read inside a zip (the error lists them).
         vocab: Optional vocabulary (a `word_index` mapping or any iterable of words):
@@ -93,6 +96,8 @@ def load(
     format = format or formats.sniff(source, member=member)
     if format == "native":
         return _open_part(source, wanted, limit, verify)
+    if format == "fasttext":
+        return _read_fasttext(source, wanted, limit)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
     if cache:
         vectors = _from_cache(source, options, wanted, limit, verify)
@@ -209,6 +214,36 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
         return False
 
 
+def _read_fasttext(source, wanted: set[str] | None, limit: int | None) -> Vectors:
+    """A fastText `.bin` / `.ftz`: its words with fastText's word vectors (the mean of
+    each word's row and n-gram rows), and its n-gram rows for the other words. Not cached
+    yet: a dense matrix is memory-mapped, the word vectors computed in one kernel pass."""
+    from kembed.vectors.formats.fasttext import EOS, read_fasttext
+    from kembed.vectors.subwords import SubwordTable
+
+    model = read_fasttext(source)
+    args = model.args
+    table = SubwordTable(
+        model.matrix, len(model.words), args["minn"], args["maxn"], args["bucket"], model.pruned
+    )
+    keep = np.arange(len(model.words) if limit is None else min(limit, len(model.words)))
+    report = LoadReport(source=os.fspath(source), format="fasttext", lines_read=len(model.words))
+    report.skip("past limit", len(model.words) - len(keep))
+    if wanted is not None:
+        inside = np.array([model.words[i] in wanted for i in keep], dtype=bool)
+        report.skip("not in vocab", int((~inside).sum()))
+        keep = keep[inside]
+    words = [model.words[i] for i in keep]
+    matrix = table.vectors(words, keep)
+    eos = [k for k, word in enumerate(words) if word == EOS]
+    matrix[eos] = model.matrix[keep[eos]]  # fastText gives the end of line no n-grams
+    report.vectors_kept = len(words)
+    header = {"source": os.fspath(source), "fasttext": {**args, "quantized": model.quantized}}
+    return Vectors._trusted(
+        words, matrix, report=report, header=header, counts=model.counts[keep], subwords=table
+    )
+
+
 def _read(source, **options) -> Vectors:
     words, matrix, index, report = formats.read(source, **options)
     return Vectors._trusted(words, matrix, report=report, key_to_index=index)
@@ -299,6 +334,14 @@ def save(
     """Writes `vectors` atomically (see `Vectors.save`)."""
     format = format or formats.format_for(path)
     check_save_path(path, format=format, overwrite=overwrite)
+    if vectors.has_subwords:
+        warnings.warn(
+            f"Saving {len(vectors):,} word vectors to {os.fspath(path)} without the model's "
+            "n-gram rows: words outside the table will have no vector when loaded back. "
+            "Keep the fastText .bin for them.",
+            DataWarning,
+            stacklevel=3,
+        )
     if format == "native":
         extra = {k: v for k, v in vectors.header.items() if k in ("source", "settings")}
         if vectors.report is not None:

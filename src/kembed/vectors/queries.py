@@ -57,9 +57,17 @@ class Queries:
         negative = [negative] if isinstance(negative, str) else list(negative)
         if not positive and not negative:
             raise ValueError("Give at least one word in `positive` or `negative`.")
-        used = [self.index(w) for w in positive + negative]
+        words = positive + negative
+        if self.subwords is None:
+            used = [self.index(w) for w in words]
+            units = self.unit[used]
+        else:  # words outside the table are built from their n-grams and excluded nowhere
+            used = [self.key_to_index[w] for w in words if w in self.key_to_index]
+            units = self.lookup(words)
+            norms = np.linalg.norm(units, axis=1, keepdims=True)
+            units = units / np.where(norms == 0, 1, norms)
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        mean = (weights[:, None] * self.unit[used]).mean(axis=0)
+        mean = (weights[:, None] * units).mean(axis=0)
         norm = np.linalg.norm(mean)
         return (mean / norm if norm else mean).astype(np.float32), used
 
@@ -120,14 +128,20 @@ class Queries:
 
         Returns:
             (indices, similarities): two arrays of shape (len(words), k), k being `topn`
-            or, when fewer words are left to answer with, their number.
+            or, when fewer words are left to answer with, their number. With subwords,
+            words outside the table are asked too (they exclude no row).
         """
         _check_topn(topn)
-        ids = np.array([self.index(w) for w in words], dtype=np.int64)
         limit = self.searched_rows(restrict_vocab)
         from kembed.vectors import search
 
-        queries = np.ascontiguousarray(self.unit[ids])
+        if self.subwords is None:
+            ids = np.array([self.index(w) for w in words], dtype=np.int64)
+            queries = np.ascontiguousarray(self.unit[ids])
+        else:
+            ids = np.array([self.key_to_index.get(w, -1) for w in words], dtype=np.int64)
+            queries = self.lookup(words)
+            queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-30)
         return _answered(search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
                                       len(ids), [ids], topn, limit))  # fmt: skip
 
@@ -160,14 +174,40 @@ class Queries:
             restrict_vocab: Optional int. Search only the first `restrict_vocab` rows.
 
         Returns:
-            A list of `Neighbor(word, score)`, best first.
+            A list of `Neighbor(word, score)`, best first. With subwords, `a`, `b` and
+            `c` may be words outside the table.
         """
+        if self.subwords is not None and not all(w in self.key_to_index for w in (a, b, c)):
+            return self._built_analogy(a, b, c, method, topn, restrict_vocab)
         indices, scores = self.analogy_batch(
             [a], [b], [c], method=method, topn=topn, restrict_vocab=restrict_vocab
         )
         return [
             Neighbor(self.index_to_key[i], float(s))
             for i, s in zip(indices[0], scores[0], strict=False)
+        ]
+
+    def _built_analogy(self, a, b, c, method, topn, restrict_vocab) -> list[Neighbor]:
+        """`analogy` with words built from subwords: 3CosAdd is `most_similar`'s mean
+        (the same ranking and scores), 3CosMul its shifted cosines, on their vectors."""
+        from kembed.vectors.search import METHODS
+
+        if method not in METHODS:
+            raise ValueError(f"`method` must be one of {METHODS}. Received: method={method!r}")
+        if method == "3cosadd":
+            return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
+        _check_topn(topn)
+        units = self.lookup([a, b, c])
+        units /= np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-30)
+        limit = self.searched_rows(restrict_vocab)
+        sa, sb, sc = (self.unit[:limit] @ units.T + 1).T / 2
+        scores = sb * sc / (sa + np.float32(1e-6))
+        scores[
+            [self.key_to_index[w] for w in (a, b, c) if self.key_to_index.get(w, limit) < limit]
+        ] = -np.inf
+        best = _topn(scores[None, :], topn)[0][0]
+        return [
+            Neighbor(self.index_to_key[i], float(scores[i])) for i in best if scores[i] > -np.inf
         ]
 
     def analogy_batch(

@@ -13,6 +13,7 @@ import numpy as np
 
 from kembed.vectors.queries import Queries
 from kembed.vectors.report import LoadReport
+from kembed.vectors.subwords import SubwordTable
 
 
 class Vectors(Queries):
@@ -37,6 +38,8 @@ class Vectors(Queries):
         header: Optional dict of metadata (source, settings) saved with the vectors.
         counts: Optional corpus count of each word (trained vectors have them), saved
             with the vectors in the native format.
+        subwords: Optional `SubwordTable` (a fastText model's n-gram rows): words not in
+            the table then get a vector from their character n-grams.
 
     Raises:
         ValueError: if the shapes disagree or a word repeats.
@@ -51,6 +54,7 @@ class Vectors(Queries):
         report: LoadReport | None = None,
         header: dict | None = None,
         counts: np.ndarray | None = None,
+        subwords: SubwordTable | None = None,
     ):
         vectors = np.asarray(vectors)
         if vectors.dtype != np.float32:
@@ -68,6 +72,7 @@ class Vectors(Queries):
         self._norms = norms
         self.report = report
         self.header = dict(header or {})
+        self.subwords = subwords
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
         if self.counts is not None and self.counts.shape != (len(words),):
             raise ValueError(
@@ -88,6 +93,7 @@ class Vectors(Queries):
         header=None,
         key_to_index=None,
         counts=None,
+        subwords=None,
     ) -> Vectors:
         """Wraps checked data (a reader's output, a native folder) without copying it or
         checking it again. `words` may be a function returning them (decoded on first use);
@@ -101,7 +107,7 @@ class Vectors(Queries):
             self.index_to_key = words
         self.vectors, self._norms = vectors, norms
         self.report, self.header = report, dict(header or {})
-        self.counts = counts
+        self.counts, self.subwords = counts, subwords
         if key_to_index is not None:
             self.__dict__["key_to_index"] = key_to_index
         return self
@@ -176,14 +182,25 @@ class Vectors(Queries):
         return int(self.vectors.shape[1])
 
     def __contains__(self, word: object) -> bool:
+        """Whether `word` has a row in the table (a word built from subwords has none)."""
         return word in self.key_to_index
 
+    @property
+    def has_subwords(self) -> bool:
+        """Whether words outside the table get vectors from their character n-grams (a
+        fastText `.bin` / `.ftz` model)."""
+        return self.subwords is not None
+
     def __getitem__(self, word: str) -> np.ndarray:
-        """The vector of `word` (a read-only view). Raises `KeyError` if absent."""
+        """The vector of `word`: its row (a read-only view) or, with subwords, one built
+        from its n-grams. Raises `KeyError` if it has neither."""
+        index = self.key_to_index.get(word)
+        if index is None and self.subwords is not None:
+            return self.subwords.vectors([word])[0]
         return self.vectors[self.index(word)]
 
     def get(self, word: str, default: np.ndarray | None = None) -> np.ndarray | None:
-        """The vector of `word`, or `default` if absent.
+        """The vector of `word` (as `vectors[word]`), or `default` if it has none.
 
         Example:
 
@@ -192,7 +209,35 @@ class Vectors(Queries):
         (array([1., 1.], dtype=float32), None)
         """
         index = self.key_to_index.get(word)
-        return default if index is None else self.vectors[index]
+        if index is None:
+            return default if self.subwords is None else self[word]
+        return self.vectors[index]
+
+    def lookup(self, words: Sequence[str]) -> np.ndarray:
+        """The vectors of many words at once, as a new (len(words), dim) float32 array:
+        rows of the table, and for the other words (with subwords) vectors built from
+        their n-grams, all in one pass of the compiled kernel.
+
+        Example:
+
+        >>> v = Vectors(["a", "b"], np.eye(2, dtype="float32"))
+        >>> v.lookup(["b", "a", "b"]).tolist()
+        [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
+
+        Raises:
+            KeyError: naming the first word without a vector (no subwords).
+        """
+        index = self.key_to_index
+        rows = np.array([index.get(w, -1) for w in words], dtype=np.int64)
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        found = rows >= 0
+        out[found] = self.vectors[rows[found]]
+        if not found.all():
+            missing = [w for w, f in zip(words, found, strict=True) if not f]
+            if self.subwords is None:
+                self.index(missing[0])  # raises the KeyError naming it
+            out[~found] = self.subwords.vectors(missing)
+        return out
 
     def index(self, word: str) -> int:
         """The row of `word`. Raises `KeyError` naming it if absent.
@@ -253,4 +298,6 @@ class Vectors(Queries):
         keep = [w for w in dict.fromkeys(words) if w in index]
         rows = np.array([index[w] for w in keep], dtype=np.int64)
         counts = None if self.counts is None else self.counts[rows]
-        return Vectors(keep, self.vectors[rows], header=self.header, counts=counts)
+        return Vectors(
+            keep, self.vectors[rows], header=self.header, counts=counts, subwords=self.subwords
+        )

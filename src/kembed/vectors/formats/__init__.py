@@ -9,9 +9,10 @@ from kembed._io import looks_like
 from kembed.errors import VectorFormatError
 from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import parse_header
+from kembed.vectors.formats.fasttext import is_fasttext
 from kembed.vectors.formats.native import is_native
 
-FORMATS = ("glove", "word2vec", "word2vec-binary", "native")
+FORMATS = ("glove", "word2vec", "word2vec-binary", "native", "fasttext")
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
 
 
@@ -36,13 +37,21 @@ def format_for(path: str | os.PathLike[str]) -> str:
 
 def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     """The format of a vector source, from its content: `"native"` (a kembed folder),
-    `"word2vec-binary"`, `"word2vec"` (text with a `count dim` header) or `"glove"`."""
+    `"word2vec-binary"`, `"word2vec"` (text with a `count dim` header), `"fasttext"`
+    (a `.bin` / `.ftz` model) or `"glove"`."""
     if os.path.isdir(path):
         if is_native(path):
             return "native"
         raise IsADirectoryError(f"{os.fspath(path)} is a folder but no kembed vectors folder.")
     with streams.open_bytes(path, member=member) as stream:
         head = stream.read(1 << 16)
+    if is_fasttext(head):
+        if streams.compression(path) or member is not None:
+            raise VectorFormatError(
+                streams.display_name(path, member), None, "a compressed fastText model: "
+                "kembed reads .bin / .ftz models uncompressed. Decompress it first."
+            )  # fmt: skip
+        return "fasttext"
     first, _, rest = head.partition(b"\n")
     counts = parse_header(first.lstrip(b"\xef\xbb\xbf"))
     if counts is None:

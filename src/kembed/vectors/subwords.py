@@ -1,0 +1,130 @@
+"""Vectors for any string from its character n-grams, as fastText builds them
+(`Dictionary::computeSubwords`, `FastText::getWordVector`): the n-grams of `<word>` of
+`minn` to `maxn` UTF-8 characters (single boundary characters left out), each hashed by
+32-bit FNV-1a over its bytes read as signed chars, to the row `nwords + hash % bucket`;
+a word's vector is the mean of its rows (its own row too, when it is in the dictionary).
+A numba kernel hashes every n-gram of a batch of words at once. No Keras, no file paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_FNV_OFFSET = 2166136261
+_FNV_PRIME = 16777619
+
+
+def fnv1a(data: bytes) -> int:
+    """fastText's 32-bit FNV-1a hash of `data`, its bytes read as signed chars (so a byte
+    above 127 is xored in sign-extended, as fastText's `uint32_t(int8_t(c))` does).
+
+    Example:
+
+    >>> fnv1a(b"<wh"), fnv1a("é".encode())
+    (1048167652, 1023043777)
+    """
+    h = _FNV_OFFSET
+    for byte in data:
+        h ^= byte | 0xFFFFFF00 if byte > 127 else byte
+        h = (h * _FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def ngrams(word: str, minn: int, maxn: int) -> list[str]:
+    """The character n-grams of `<word>` fastText hashes, in its order (the plain-Python
+    reference of the kernel).
+
+    Example:
+
+    >>> ngrams("où", 2, 3)
+    ['<o', '<où', 'où', 'où>', 'ù>']
+    """
+    text = f"<{word}>"
+    found = []
+    for i in range(len(text)):
+        for n in range(1, maxn + 1):
+            if i + n > len(text):
+                break
+            if n >= minn and not (n == 1 and (i == 0 or i + n == len(text))):
+                found.append(text[i : i + n])
+    return found
+
+
+@dataclass
+class SubwordTable:
+    """The n-gram rows of a fastText model and what is needed to find them.
+
+    Example:
+
+    >>> table = SubwordTable(np.arange(12, dtype="float32").reshape(6, 2), nwords=1,
+    ...                      minn=2, maxn=3, bucket=5)
+    >>> table.rows_of("a")  # the buckets of '<a', '<a>', 'a>', after the one word row
+    [1, 1, 2]
+
+    Attributes:
+        matrix: The input matrix: `nwords` word rows, then the n-gram rows.
+        nwords: Word rows before the n-gram rows.
+        minn, maxn: The n-gram lengths in characters (`maxn` 0: no subwords).
+        bucket: The number of hash buckets.
+        pruned: For a pruned `.ftz`, bucket -> n-gram row; buckets not in it are dropped.
+    """
+
+    matrix: np.ndarray
+    nwords: int
+    minn: int
+    maxn: int
+    bucket: int
+    pruned: dict[int, int] | None = None
+
+    def __post_init__(self):
+        buckets = self.bucket if self.pruned is None else len(self.pruned)
+        if self.maxn and self.matrix.shape[0] < self.nwords + buckets:
+            raise ValueError(
+                f"The matrix has {self.matrix.shape[0]:,} rows; {self.nwords:,} words and "
+                f"{buckets:,} buckets need {self.nwords + buckets:,}."
+            )
+
+    def rows_of(self, word: str) -> list[int]:
+        """The matrix rows of the n-grams of `word` (not its own word row), in fastText's
+        order, one per n-gram (repeats kept, as fastText adds them)."""
+        offsets, rows = self.ngram_rows([word])
+        return rows[offsets[0] : offsets[1]].tolist()
+
+    def ngram_rows(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The n-gram rows of many words at once: `(offsets, rows)`, word `k`'s rows being
+        `rows[offsets[k]:offsets[k + 1]]`."""
+        from kembed.vectors._subword_kernel import hash_ngrams
+
+        encoded = [f"<{w}>".encode("utf-8", errors="surrogateescape") for w in words]
+        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=starts[1:])
+        buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        if self.pruned is None:
+            remap = np.empty(0, dtype=np.int64)
+        else:
+            remap = np.full(self.bucket, -1, dtype=np.int64)
+            remap[list(self.pruned)] = list(self.pruned.values())
+        offsets, buckets = hash_ngrams(buffer, starts, self.minn, self.maxn, self.bucket, remap)
+        return offsets, buckets + self.nwords
+
+    def vectors(self, words: list[str], word_rows: np.ndarray | None = None) -> np.ndarray:
+        """fastText's vector of each word: the mean of its own row `word_rows[k]` (when
+        0 or more; -1 or no `word_rows`: not in the dictionary) and its n-gram rows. A
+        word with no row at all gets zeros, as in fastText.
+
+        Example:
+
+        >>> table = SubwordTable(np.eye(6, 2, dtype="float32"), nwords=1, minn=2, maxn=3,
+        ...                      bucket=5)
+        >>> [round(x, 4) for x in table.vectors(["a"])[0].tolist()]  # rows 1, 1 and 2
+        [0.0, 0.6667]
+        """
+        from kembed.vectors._subword_kernel import mean_rows
+
+        offsets, rows = self.ngram_rows(words)
+        if word_rows is None:
+            word_rows = np.full(len(words), -1, dtype=np.int64)
+        matrix = np.asarray(self.matrix, dtype=np.float32)
+        return mean_rows(matrix, offsets, rows, np.asarray(word_rows, dtype=np.int64))

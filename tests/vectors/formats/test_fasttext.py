@@ -1,0 +1,212 @@
+"""fastText `.bin` / `.ftz` models against the fastText bindings (the oracle, which trains
+them here on part of the Wikipedia sample) and gensim's `load_facebook_vectors`: every
+word's vector, unseen words (non-ASCII, emoji) from subwords, sentence means, the n-gram
+rows themselves; and damaged files (another magic, another version, truncated anywhere,
+compressed) each one `VectorFormatError` naming the file."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kembed import DataWarning, VectorFormatError, Vectors
+from kembed.vectors.formats.fasttext import MAGIC, read_fasttext
+from kembed.vectors.subwords import SubwordTable, fnv1a, ngrams
+from tests.conftest import shared_data
+
+pytestmark = pytest.mark.oracle
+
+UNSEEN = ["naïveté", "straße", "Straße", "😀", "日本語", "zzqxv", "Wikipediaaa", "x", ""]
+
+
+# Trained in a fresh process: fastText's training has met NaN after other test modules
+# were imported into this one (the floating-point state some compiled libraries set).
+TRAIN = """
+import sys, fasttext
+corpus, labelled, folder = sys.argv[1:]
+options = {"thread": 1, "verbose": 0}
+model = fasttext.train_unsupervised(
+    corpus, model="skipgram", dim=16, epoch=3, minCount=3, bucket=40_000, **options
+)
+model.save_model(folder + "/skipgram.bin")
+model = fasttext.train_supervised(
+    labelled, dim=8, epoch=2, minn=2, maxn=4, bucket=20_000, **options
+)
+model.save_model(folder + "/supervised.bin")
+model.quantize(input=labelled, retrain=False, cutoff=2_000, qnorm=True, dsub=3)
+model.save_model(folder + "/supervised.ftz")
+"""
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory):
+    """A skip-gram `.bin`, a supervised `.bin` and its quantized, pruned `.ftz`."""
+    pytest.importorskip("fasttext")
+    folder = tmp_path_factory.mktemp("fasttext")
+    text = shared_data("corpus-enwiki-2015", "AA", "wiki_00").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("<")][:3000]
+    corpus = folder / "corpus.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    labelled = folder / "labelled.txt"
+    labelled.write_text(
+        "".join(f"__label__{k % 3} {line}\n" for k, line in enumerate(lines)), encoding="utf-8"
+    )
+    subprocess.run(
+        [sys.executable, "-c", TRAIN, str(corpus), str(labelled), str(folder)], check=True
+    )
+    return {name: folder / name for name in ("skipgram.bin", "supervised.bin", "supervised.ftz")}
+
+
+@pytest.mark.parametrize("name", ["skipgram.bin", "supervised.bin", "supervised.ftz"])
+def test_every_word_and_unseen_words_equal_fasttexts(models, name):
+    fasttext = pytest.importorskip("fasttext")
+    theirs = fasttext.load_model(str(models[name]))
+    ours = Vectors.load(models[name])
+    assert ours.index_to_key == theirs.words and ours.has_subwords
+    assert ours.report.format == "fasttext" and ours.header["fasttext"]["dim"] == ours.dim
+    expected = np.stack([theirs.get_word_vector(w) for w in ours.index_to_key])
+    np.testing.assert_allclose(ours.vectors, expected, atol=1e-6)
+    np.testing.assert_allclose(
+        ours.lookup(UNSEEN), np.stack([theirs.get_word_vector(w) for w in UNSEEN]), atol=1e-6
+    )
+    for word in UNSEEN:
+        assert word not in ours
+        np.testing.assert_allclose(ours[word], theirs.get_word_vector(word), atol=1e-6)
+
+
+def test_the_model_and_its_arguments_are_read(models):
+    fasttext = pytest.importorskip("fasttext")
+    for name, kind in (("skipgram.bin", "skipgram"), ("supervised.ftz", "supervised")):
+        model = read_fasttext(models[name])
+        theirs = fasttext.load_model(str(models[name]))
+        assert model.kind == kind and model.quantized == name.endswith(".ftz")
+        assert model.args["dim"] == theirs.get_dimension()
+        assert (model.args["minn"], model.args["maxn"]) == (
+            (3, 6) if kind == "skipgram" else (2, 4)
+        )
+        assert model.labels == (theirs.labels if kind == "supervised" else [])
+
+
+def test_ngram_rows_are_fasttexts_subword_ids(models):
+    fasttext = pytest.importorskip("fasttext")
+    theirs = fasttext.load_model(str(models["skipgram.bin"]))
+    ours = Vectors.load(models["skipgram.bin"])
+    # The end-of-line word "</s>" has no n-grams in fastText (and no string to take them of).
+    for word in UNSEEN + [w for w in ours.index_to_key[:200] if w != "</s>"]:
+        _, ids = theirs.get_subwords(word)
+        own = [ours.index(word)] if word in ours else []
+        assert own + ours.subwords.rows_of(word) == ids.tolist(), word
+
+
+def test_sentence_means_equal_fasttexts(models):
+    fasttext = pytest.importorskip("fasttext")
+    theirs = fasttext.load_model(str(models["skipgram.bin"]))
+    ours = Vectors.load(models["skipgram.bin"])
+    for sentence in ("the naïve straße of 😀 history", "Wikipedia is a free encyclopedia"):
+        units = ours.lookup(sentence.split())
+        norms = np.linalg.norm(units, axis=1, keepdims=True)
+        units = units[norms[:, 0] > 0] / norms[norms[:, 0] > 0]
+        expected = theirs.get_sentence_vector(sentence)
+        np.testing.assert_allclose(units.mean(axis=0), expected, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_gensim_reads_the_same_vectors(models):
+    fasttext_module = pytest.importorskip("gensim.models.fasttext")
+    theirs = fasttext_module.load_facebook_vectors(str(models["skipgram.bin"]))
+    ours = Vectors.load(models["skipgram.bin"])
+    for word in ["the", "history", *UNSEEN[:-1]]:
+        np.testing.assert_allclose(ours[word], theirs[word], atol=1e-5)
+
+
+def test_neighbours_and_analogies_take_unseen_words(models):
+    vectors = Vectors.load(models["skipgram.bin"])
+    query = vectors.lookup(["historyy"])[0]
+    found = vectors.most_similar("historyy", topn=5)
+    scores = vectors.unit @ (query / np.linalg.norm(query))
+    assert [w for w, _ in found] == [vectors.index_to_key[i] for i in np.argsort(-scores)[:5]]
+    indices, _ = vectors.most_similar_batch(["historyy", "the"], topn=5)
+    assert [vectors.index_to_key[i] for i in indices[0]] == [w for w, _ in found]
+    added = vectors.analogy("man", "king", "womann", topn=3)
+    assert added == vectors.most_similar(["king", "womann"], ["man"], topn=3)
+    multiplied = vectors.analogy("man", "king", "womann", method="3cosmul", topn=3)
+    assert len(multiplied) == 3 and "king" not in [w for w, _ in multiplied]
+
+
+def test_subsets_keep_subwords_and_saving_warns_that_they_are_dropped(models, tmp_path):
+    vectors = Vectors.load(models["skipgram.bin"], vocab=["the", "of", "zzz"])
+    assert vectors.index_to_key == ["the", "of"] and vectors.report.skipped["not in vocab"] > 0
+    np.testing.assert_allclose(vectors["naïveté"], Vectors.load(models["skipgram.bin"])["naïveté"])
+    assert vectors.subset(["of"]).has_subwords
+    with pytest.warns(DataWarning, match=r"without the model's n-gram rows"):
+        vectors.save(tmp_path / "words.vec")
+    assert not Vectors.load(tmp_path / "words.vec", cache=False).has_subwords
+
+
+def test_other_magic_version_compression_and_truncation_are_named(models, tmp_path):
+    data = models["skipgram.bin"].read_bytes()
+    other = tmp_path / "version.bin"
+    other.write_bytes(struct.pack("<ii", MAGIC, 13) + data[8:])
+    with pytest.raises(VectorFormatError, match=r"version.bin: fastText format version 13"):
+        Vectors.load(other)
+    packed = tmp_path / "model.bin.gz"
+    packed.write_bytes(gzip.compress(data[:100_000]))
+    with pytest.raises(VectorFormatError, match=r"compressed fastText model"):
+        Vectors.load(packed)
+    for size in (3, 10, 60, 200, 40_000, len(data) - 4):
+        cut = tmp_path / f"cut{size}.bin"
+        cut.write_bytes(data[:size])
+        with pytest.raises(VectorFormatError, match=rf"cut{size}.bin"):
+            read_fasttext(cut)
+    with pytest.raises(VectorFormatError, match=r"truncated"):
+        read_fasttext(cut)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_any_damage_is_a_vector_format_error(models, data):
+    raw = models["supervised.ftz"].read_bytes()
+    cut = data.draw(st.integers(0, len(raw) - 1))
+    flips = data.draw(st.lists(st.integers(8, len(raw) - 1), max_size=3))
+    damaged = bytearray(raw[:cut] if data.draw(st.booleans()) else raw)
+    for at in flips:
+        if at < len(damaged):
+            damaged[at] ^= 0xFF
+    path = models["supervised.ftz"].with_name(f"damaged-{cut}.ftz")
+    path.write_bytes(bytes(damaged))
+    try:
+        model = read_fasttext(path)
+    except VectorFormatError as error:
+        assert str(path) in str(error)
+        return
+    assert model.matrix.shape[1] == model.args["dim"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+def test_the_kernel_hashes_every_ngram_as_the_reference(word):
+    table = SubwordTable(np.zeros((1 + 997, 2), "float32"), nwords=1, minn=2, maxn=5, bucket=997)
+    expected = [1 + fnv1a(g.encode("utf-8")) % 997 for g in ngrams(word, 2, 5)]
+    assert table.rows_of(word) == expected
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_the_explorer_answers_unseen_words_from_subwords(models, method):
+    from kembed.explore import Explorer
+    from kembed.space import nearest, parse_expression
+
+    vectors = Vectors.load(models["skipgram.bin"])
+    explorer = Explorer({"fastText": vectors})
+    answer = explorer.answer("/api/neighbors", {"q": "historyy - cityy", "method": method})
+    expected = nearest(vectors, parse_expression("historyy - cityy"), method=method)
+    assert [w for w, _ in answer["neighbors"]] == [w for w, _ in expected]
+    if method == "3cosadd":
+        found = vectors.most_similar(["historyy"], ["cityy"], topn=10)
+        assert [w for w, _ in found] == [w for w, _ in expected]
