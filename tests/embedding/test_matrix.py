@@ -320,7 +320,7 @@ def test_bad_word_index(word_index, error, match):
     [
         ({"num_words": 0}, r"`num_words` must be a positive integer or None. Received: num_w"),
         ({"num_words": 2.5}, r"num_words=2.5"),
-        ({"oov": "normal"}, r"`oov` must be one of \('zeros', 'random', 'mean'\)"),
+        ({"oov": "normal"}, r"`oov` must be one of \('zeros', 'random', 'mean', 'subword'\)"),
         ({"lookup": ["exact", "title"]}, r"`lookup` must be distinct rules among"),
         ({"lookup": []}, r"at least one"),
         ({"lookup": ["lower", "lower"]}, r"distinct"),

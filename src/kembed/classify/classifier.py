@@ -293,6 +293,7 @@ class TextClassifier:
                     vectors,
                     self.tokenizer,
                     num_words=rows,
+                    oov="subword" if vectors.has_subwords else "random",
                     seed=seed,
                     name=f"embedding{channel or ''}",
                     **options,

@@ -17,7 +17,7 @@ from kembed.errors import KembedWarning
 from kembed.vectors.store import Vectors
 
 LOOKUP = ("exact", "lower", "capitalize", "upper")
-OOV_POLICIES = ("zeros", "random", "mean")
+OOV_POLICIES = ("zeros", "random", "mean", "subword")
 _RULES = {
     "exact": lambda word: word,
     "lower": str.lower,
@@ -89,7 +89,10 @@ def embedding_matrix(
             `"upper"`. Defaults to all four.
         oov: How to fill the rows of words without a vector and the OOV row: `"zeros"`,
             `"random"` (normal draws with the found rows' per-dimension mean and standard
-            deviation) or `"mean"` (their mean vector). Defaults to `"random"`.
+            deviation), `"mean"` (their mean vector) or `"subword"` (vectors with
+            subwords, a fastText `.bin`: each missing word's vector built from its
+            character n-grams, counted in the report's `found` as the rule `"subword"`;
+            the OOV row as `"mean"`). Defaults to `"random"`.
         seed: Optional int for `oov="random"`. Without it numpy's global generator is
             used, which `keras.utils.set_random_seed` seeds.
 
@@ -98,13 +101,19 @@ def embedding_matrix(
 
     Raises:
         ValueError: if an id is 0 or negative, two words share an id, `oov_token` is not
-            in `word_index`, or an option is invalid.
+            in `word_index`, an option is invalid, or `oov="subword"` is asked of vectors
+            without subwords.
         TypeError: if `word_index` is neither a tokenizer nor a mapping of str to int.
     """
     vocabulary = _Vocabulary(word_index, num_words, oov_token, word_counts)
     rules = _check_lookup(lookup)
     if oov not in OOV_POLICIES:
         raise ValueError(f"`oov` must be one of {OOV_POLICIES}. Received: oov={oov!r}")
+    if oov == "subword" and not vectors.has_subwords:
+        raise ValueError(
+            "`oov='subword'` needs vectors with subwords (a fastText .bin or .ftz model); "
+            "these have none. Use oov='random', 'mean' or 'zeros'."
+        )
     sources, found = _look_up(vectors, vocabulary.words, rules)
     hit = sources >= 0
     ids = vocabulary.ids[hit]
@@ -113,12 +122,19 @@ def embedding_matrix(
         order = np.argsort(sources[hit], kind="stable")  # read a memory map in file order
         matrix[ids[order]] = vectors.vectors[sources[hit][order]]
     missing = np.flatnonzero(~hit)
+    if oov == "subword":  # every word has a vector: its n-grams'
+        built = [vocabulary.words[k] for k in missing]
+        matrix[vocabulary.ids[missing]] = vectors.subwords.vectors(built)
+        found["subword"] = len(built)
+        ids = np.concatenate([ids, vocabulary.ids[missing]])  # the OOV row's mean counts them
+        missing = missing[:0]
     fill = vocabulary.ids[missing].tolist()
     if vocabulary.oov_row is not None:
         fill.append(vocabulary.oov_row)
     if fill:
         statistics = matrix[ids] if len(ids) else vectors.vectors
-        matrix[fill] = _oov_rows(oov, len(fill), statistics, seed)
+        policy = "mean" if oov == "subword" else oov
+        matrix[fill] = _oov_rows(policy, len(fill), statistics, seed)
     report = vocabulary.report(found, missing, matrix.shape, oov)
     if len(missing) and not len(ids):
         warnings.warn(

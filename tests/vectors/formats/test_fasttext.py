@@ -210,3 +210,32 @@ def test_the_explorer_answers_unseen_words_from_subwords(models, method):
     if method == "3cosadd":
         found = vectors.most_similar(["historyy"], ["cityy"], topn=10)
         assert [w for w, _ in found] == [w for w, _ in expected]
+
+
+def test_an_embedding_matrix_fills_missing_words_from_subwords(models):
+    from kembed import embedding_matrix
+
+    vectors = Vectors.load(models["skipgram.bin"])
+    word_index = {"the": 1, "HISTORYZ": 2, "historyy": 3, "naïveté": 4, "<unk>": 5}
+    if "historyz" in vectors or "HISTORYZ" in vectors:
+        pytest.skip("the word meant to be unseen is in this model")
+    matrix, report = embedding_matrix(vectors, word_index, oov="subword", oov_token="<unk>")
+    assert report.found == {"exact": 1, "lower": 0, "capitalize": 0, "upper": 0, "subword": 3}
+    assert report.missing == [] and report.word_coverage == 1.0
+    np.testing.assert_array_equal(matrix[1], vectors["the"])
+    np.testing.assert_allclose(matrix[2], vectors["HISTORYZ"])
+    np.testing.assert_allclose(matrix[3:5], vectors.lookup(["historyy", "naïveté"]))
+    np.testing.assert_allclose(matrix[5], matrix[1:5].mean(axis=0), atol=1e-6)
+    with pytest.raises(ValueError, match=r"oov='subword'` needs vectors with subwords"):
+        embedding_matrix(Vectors(["a"], np.ones((1, 2))), {"a": 1}, oov="subword")
+
+
+@pytest.mark.keras
+def test_a_classifier_on_a_fasttext_model_gives_unseen_words_their_subword_vectors(models):
+    from kembed import TextClassifier
+
+    texts = ["a historyy of cityy wars", "the naïveté of youthh"] * 10
+    clf = TextClassifier("bag", embedding="static", vectors=str(models["skipgram.bin"]), seed=0)
+    clf.fit(texts, ["a", "b"] * 10, epochs=1, verbose=0)
+    assert clf.coverage.found["subword"] >= 3 and clf.coverage.missing == []
+    assert clf.coverage.oov == "subword"
