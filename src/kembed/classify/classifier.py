@@ -14,10 +14,15 @@ import keras
 import numpy as np
 
 from kembed.classify.archive import read_classifier, write_classifier
-from kembed.classify.inputs import check_data, check_texts, held_out_split
+from kembed.classify.inputs import check_data, check_texts, held_out_split, label_indices
 from kembed.classify.interrupt import StopOnInterrupt
-from kembed.classify.metrics import Evaluation, evaluation
-from kembed.classify.models import MIN_LENGTH, build_model, compile_classifier
+from kembed.classify.metrics import Evaluation, probability_evaluation
+from kembed.classify.models import (
+    MIN_LENGTH,
+    build_model,
+    compile_classifier,
+    pretrained_channels,
+)
 from kembed.classify.settings import ClassifierSettings
 from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
@@ -270,8 +275,6 @@ class TextClassifier:
         return history
 
     def _build(self) -> keras.Model:
-        from kembed.embedding.layers import pretrained_embedding
-
         s = self.settings
         rows = s["num_words"] or len(self.tokenizer.word_index) + 1
         if s["embedding"] == "learned":
@@ -280,27 +283,10 @@ class TextClassifier:
             vectors = self._vectors
             if vectors is None:
                 vectors = Vectors.load(s["vectors"], vocab=candidate_words(self.tokenizer))
-            # The pretrained_embedding options of each channel.
-            frozen, tuned = {}, {"trainable": True}
-            modes = {"static": [frozen], "non-static": [tuned], "multichannel": [frozen, tuned]}
-            modes["oov"] = [{"train_missing": True}]
-            # One seed for every channel, so that both channels of multichannel start from
-            # the same matrix (unknown words' random rows included), as in Kim (2014).
             seed = s["seed"] if s["seed"] is not None else int(np.random.randint(2**31))
-            embeddings, reports = [], []
-            for channel, options in enumerate(modes[s["embedding"]]):
-                layer, report = pretrained_embedding(
-                    vectors,
-                    self.tokenizer,
-                    num_words=rows,
-                    oov="subword" if vectors.has_subwords else "random",
-                    seed=seed,
-                    name=f"embedding{channel or ''}",
-                    **options,
-                )
-                embeddings.append(layer)
-                reports.append(report)
-            self.coverage = reports[0]
+            embeddings, self.coverage = pretrained_channels(
+                vectors, self.tokenizer, s["embedding"], rows=rows, seed=seed
+            )
         model = build_model(
             s["model"],
             embeddings,
@@ -360,21 +346,9 @@ class TextClassifier:
         """
         self._check_fitted()
         texts, labels = check_data(texts, labels)
-        unknown = sorted(set(labels) - set(self.classes), key=str)
-        if unknown:
-            raise ValueError(
-                f"Labels the model never saw in training: {unknown[:10]}; it knows "
-                f"{self.classes}. Check the label column, or train on data with these labels."
-            )
-        index = {label: i for i, label in enumerate(self.classes)}
-        truth = np.array([index[label] for label in labels])
-        proba = self.predict_proba(texts)
-        picked = np.clip(proba[np.arange(len(truth)), truth], 1e-7, 1.0)
-        return evaluation(
-            [str(c) for c in self.classes],
-            truth,
-            proba.argmax(axis=1),
-            float(-np.log(picked).mean()),
+        truth = label_indices(labels, self.classes)
+        return probability_evaluation(
+            [str(c) for c in self.classes], truth, self.predict_proba(texts)
         )
 
     def evaluate_held_out(self, texts: Sequence[str], labels: Sequence) -> Evaluation | None:

@@ -52,3 +52,22 @@ def held_out_split(
     held = np.sort(np.concatenate(held)) if held else np.array([], dtype=int)
     train = rng.permutation(np.setdiff1d(np.arange(len(y)), held))
     return train, held
+
+
+def label_indices(labels: list, classes: list) -> np.ndarray:
+    """The index of each label among the trained `classes`, or a ValueError naming the
+    labels the model never saw.
+
+    Example:
+
+    >>> label_indices(["pos", "neg", "pos"], ["neg", "pos"]).tolist()
+    [1, 0, 1]
+    """
+    unknown = sorted(set(labels) - set(classes), key=str)
+    if unknown:
+        raise ValueError(
+            f"Labels the model never saw in training: {unknown[:10]}; it knows "
+            f"{classes}. Check the label column, or train on data with these labels."
+        )
+    index = {label: i for i, label in enumerate(classes)}
+    return np.array([index[label] for label in labels], dtype=np.int64)

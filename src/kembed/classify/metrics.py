@@ -129,3 +129,18 @@ def evaluation(
         minlength=n * n,
     ).reshape(n, n)
     return Evaluation(list(labels), confusion, loss)
+
+
+def probability_evaluation(labels: list[str], truth: np.ndarray, proba: np.ndarray) -> Evaluation:
+    """The `Evaluation` of class probabilities: the most probable class as the prediction,
+    and the mean cross-entropy (probabilities clipped at 1e-7) as the loss.
+
+    Example:
+
+    >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    >>> e = probability_evaluation(["neg", "pos"], np.array([0, 1, 1]), proba)
+    >>> round(e.accuracy, 3), round(e.loss, 3)
+    (0.667, 0.415)
+    """
+    picked = np.clip(proba[np.arange(len(truth)), truth], 1e-7, 1.0)
+    return evaluation(labels, truth, proba.argmax(axis=1), float(-np.log(picked).mean()))

@@ -93,6 +93,48 @@ def compile_classifier(model: keras.Model, optimizer: str, learning_rate: float)
     )
 
 
+# The pretrained_embedding options of each channel of each embedding mode.
+CHANNELS = {
+    "static": [{}],
+    "non-static": [{"trainable": True}],
+    "multichannel": [{}, {"trainable": True}],
+    "oov": [{"train_missing": True}],
+}
+
+
+def pretrained_channels(vectors: Vectors, tokenizer, mode: str, *, rows: int, seed: int):
+    """The embedding layers of a pretrained `mode` (one, or two for `multichannel`) and
+    the `CoverageReport` of their matrix. Every channel starts from the same matrix (one
+    `seed`, unknown words' random rows included), as in Kim (2014); vectors with subwords
+    fill unknown words from their n-grams.
+
+    Example:
+
+    >>> import numpy as np
+    >>> vectors = Vectors(["good", "bad"], np.eye(2, dtype="float32"))
+    >>> layers, report = pretrained_channels(vectors, {"good": 1, "bad": 2}, "multichannel",
+    ...                                      rows=3, seed=0)
+    >>> [layer.trainable for layer in layers], report.num_found
+    ([False, True], 2)
+    """
+    from kembed.embedding.layers import pretrained_embedding
+
+    layers, reports = [], []
+    for channel, options in enumerate(CHANNELS[mode]):
+        layer, report = pretrained_embedding(
+            vectors,
+            tokenizer,
+            num_words=rows,
+            oov="subword" if vectors.has_subwords else "random",
+            seed=seed,
+            name=f"embedding{channel or ''}",
+            **options,
+        )
+        layers.append(layer)
+        reports.append(report)
+    return layers, reports[0]
+
+
 def learned_vectors(classifier, *, channel: int = -1) -> Vectors:
     """The rows of a trained classifier's embedding as `Vectors`, one per word of its
     tokenizer (in id order, padding and ids past `num_words` left out): what fine-tuning

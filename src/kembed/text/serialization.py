@@ -1,4 +1,5 @@
-"""Reading the legacy Tokenizer JSON into plain data, and checking it.
+"""The legacy Tokenizer JSON: writing it (`JSONSaving`, which `Tokenizer` inherits) and
+reading it into plain data, checked.
 
 The format is the one `keras.preprocessing.text.Tokenizer.to_json` wrote: an object with a
 `config` object whose count tables are themselves JSON strings. Files written by the legacy
@@ -12,6 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import warnings
+
+from kembed._io import atomic_write, check_output
 
 _SETTINGS = ("num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count")
 _TABLES = ("word_counts", "word_docs", "index_docs", "index_word", "word_index")
@@ -28,6 +33,86 @@ class TokenizerJSON:
     index_docs: dict[int, int]
     index_word: dict[int, str]
     word_index: dict[str, int]
+
+
+class JSONSaving:
+    """The writing half of the format, for `Tokenizer` (its settings and five tables)."""
+
+    def get_config(self) -> dict:
+        """The settings and counts, as the legacy class gave them (counts as JSON strings).
+
+        The `analyzer` function cannot be saved: a warning says so.
+
+        Example:
+
+        >>> from kembed import Tokenizer
+        >>> tokenizer = Tokenizer(num_words=100)
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> config = tokenizer.get_config()
+        >>> config["num_words"], config["word_index"]
+        (100, '{"the": 1, "cat": 2}')
+        """
+        if self.analyzer is not None:
+            warnings.warn(
+                "The Tokenizer's `analyzer` is a function and is not saved. Pass it again "
+                "when loading: tokenizer_from_json(json_string, analyzer=...).",
+                stacklevel=2,
+            )
+        return {
+            "num_words": self.num_words,
+            "filters": self.filters,
+            "lower": self.lower,
+            "split": self.split,
+            "char_level": self.char_level,
+            "oov_token": self.oov_token,
+            "document_count": self.document_count,
+            "word_counts": json.dumps(self.word_counts),
+            "word_docs": json.dumps(self.word_docs),
+            "index_docs": json.dumps(self.index_docs),
+            "index_word": json.dumps(self.index_word),
+            "word_index": json.dumps(self.word_index),
+        }
+
+    def to_json(self, **kwargs) -> str:
+        """The tokenizer as a JSON string that `tokenizer_from_json` (ours or the legacy
+        one) reads back. `kwargs` go to `json.dumps`.
+
+        Example:
+
+        >>> from kembed import Tokenizer, tokenizer_from_json
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> tokenizer_from_json(tokenizer.to_json()).word_index
+        {'the': 1, 'cat': 2}
+        """
+        return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Writes `to_json()` to `path` atomically (a crash leaves no partial file).
+
+        Example:
+
+        >>> import pathlib, tempfile
+        >>> from kembed import Tokenizer
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tokenizer.json"
+        >>> tokenizer = Tokenizer()
+        >>> tokenizer.fit_on_texts(["the cat"])
+        >>> tokenizer.save(path)
+        >>> Tokenizer.load(path).texts_to_sequences(["cat"])
+        [[2]]
+
+        Args:
+            path: Path-like. The JSON file to write.
+            overwrite: Replace an existing file. Defaults to False.
+
+        Raises:
+            OutputError: if `path` exists (without `overwrite=True`) or is a folder, or
+                its folder is missing or read-only.
+        """
+        check_output(path, overwrite=overwrite)
+        json_string = self.to_json()
+        with atomic_write(path, encoding="utf-8") as f:
+            f.write(json_string)
 
 
 def read_tokenizer_json(json_string: str | bytes) -> TokenizerJSON:

@@ -10,15 +10,12 @@ wrong thing with bad input, raising a clear error instead. No Keras here.
 
 from __future__ import annotations
 
-import json
 import os
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from kembed._io import atomic_write, check_output
 from kembed.errors import CorpusError
 from kembed.text import plain
 from kembed.text.batch import (
@@ -35,13 +32,13 @@ from kembed.text.batch import (
     word_index_of,
 )
 from kembed.text.matrix import BagOfWords
-from kembed.text.serialization import read_tokenizer_json
+from kembed.text.serialization import JSONSaving, read_tokenizer_json
 from kembed.text.words import DEFAULT_FILTERS, Analyzer, check_bool, check_count, word_splitter
 
 Text = str | list[str]
 
 
-class Tokenizer(BagOfWords):
+class Tokenizer(BagOfWords, JSONSaving):
     """Turns texts into sequences of word ids, or into bag-of-words matrices.
 
     A drop-in replacement for `keras.preprocessing.text.Tokenizer`: the same arguments,
@@ -358,80 +355,7 @@ class Tokenizer(BagOfWords):
             )
         return index
 
-    # Saving --------------------------------------------------------------------------
-
-    def get_config(self) -> dict:
-        """The settings and counts, as the legacy class gave them (counts as JSON strings).
-
-        The `analyzer` function cannot be saved: a warning says so.
-
-        Example:
-
-        >>> tokenizer = Tokenizer(num_words=100)
-        >>> tokenizer.fit_on_texts(["the cat"])
-        >>> config = tokenizer.get_config()
-        >>> config["num_words"], config["word_index"]
-        (100, '{"the": 1, "cat": 2}')
-        """
-        if self.analyzer is not None:
-            warnings.warn(
-                "The Tokenizer's `analyzer` is a function and is not saved. Pass it again "
-                "when loading: tokenizer_from_json(json_string, analyzer=...).",
-                stacklevel=2,
-            )
-        return {
-            "num_words": self.num_words,
-            "filters": self.filters,
-            "lower": self.lower,
-            "split": self.split,
-            "char_level": self.char_level,
-            "oov_token": self.oov_token,
-            "document_count": self.document_count,
-            "word_counts": json.dumps(self.word_counts),
-            "word_docs": json.dumps(self.word_docs),
-            "index_docs": json.dumps(self.index_docs),
-            "index_word": json.dumps(self.index_word),
-            "word_index": json.dumps(self.word_index),
-        }
-
-    def to_json(self, **kwargs) -> str:
-        """The tokenizer as a JSON string that `tokenizer_from_json` (ours or the legacy
-        one) reads back. `kwargs` go to `json.dumps`.
-
-        Example:
-
-        >>> tokenizer = Tokenizer()
-        >>> tokenizer.fit_on_texts(["the cat"])
-        >>> tokenizer_from_json(tokenizer.to_json()).word_index
-        {'the': 1, 'cat': 2}
-        """
-        return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
-
-    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-        """Writes `to_json()` to `path` atomically (a crash leaves no partial file).
-
-        Example:
-
-        >>> import pathlib, tempfile
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "tokenizer.json"
-        >>> tokenizer = Tokenizer()
-        >>> tokenizer.fit_on_texts(["the cat"])
-        >>> tokenizer.save(path)
-        >>> Tokenizer.load(path).texts_to_sequences(["cat"])
-        [[2]]
-
-        Args:
-            path: Path-like. The JSON file to write.
-            overwrite: Replace an existing file. Defaults to False.
-
-        Raises:
-            OutputError: if `path` exists (without `overwrite=True`) or is a folder, or
-                its folder is missing or read-only.
-        """
-        check_output(path, overwrite=overwrite)
-        json_string = self.to_json()
-        with atomic_write(path, encoding="utf-8") as f:
-            f.write(json_string)
+    # Loading -------------------------------------------------------------------------
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, analyzer: Analyzer | None = None):
