@@ -21,6 +21,7 @@ from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
+from kembed.vectors.subwords import SubwordTable
 
 
 def load(
@@ -96,21 +97,27 @@ def load(
     format = format or formats.sniff(source, member=member)
     if format == "native":
         return _open_part(source, wanted, limit, verify)
-    if format == "fasttext":
-        return _read_fasttext(source, wanted, limit)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
+    if format == "fasttext":
+        options = {"format": format}  # a model has nothing to skip or choose
     if cache:
         vectors = _from_cache(source, options, wanted, limit, verify)
         if vectors is not None:
             return vectors
     if not cache or wanted is not None or limit is not None or not _writable_cache():
         # A partial load parses only what it needs, and is not cached.
+        if format == "fasttext":
+            return _read_fasttext(source, wanted, limit)
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
-    vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
+    if format == "fasttext":
+        vectors = _read_fasttext(source, None, None)
+    else:
+        vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     # A file with nothing to skip loads the same under every policy: one entry serves all.
     key = caching.key(source, **(options if vectors.report.skipped else _clean(options)))
     folder = caching.entry(source, **key["options"])
     extra = {"source": key["path"], "cache": key, "report": vectors.report.to_dict()}
+    extra.update({k: v for k, v in vectors.header.items() if k == "fasttext"})
     caching.write_later(folder, lambda: write_entry(folder, vectors, extra))
     return vectors
 
@@ -205,6 +212,8 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
             vectors.index_to_key,
             vectors.vectors,
             norms=vectors.norms,
+            counts=vectors.counts,
+            ngrams=_ngrams(vectors),
             extra={"report": vectors.report.to_dict(), **extra},
             overwrite=True,
         )
@@ -214,12 +223,44 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
         return False
 
 
+def _ngrams(vectors: Vectors) -> tuple[np.ndarray, dict] | None:
+    """What a native folder keeps of vectors with subwords: the n-gram rows and the
+    settings that find them."""
+    table = vectors.subwords
+    if table is None:
+        return None
+    pruned = None if table.pruned is None else sorted(table.pruned.items())
+    settings = {"minn": table.minn, "maxn": table.maxn, "bucket": table.bucket}
+    return table.matrix[table.nwords :], {**settings, "pruned": pruned}
+
+
+def _subwords(path, header: dict) -> SubwordTable | None:
+    """The `SubwordTable` of a native folder that holds n-gram rows (memory-mapped)."""
+    settings = header.get("subwords")
+    if settings is None or native.NGRAMS not in header["sizes"]:
+        return None
+    try:
+        rows = np.load(os.path.join(path, native.NGRAMS), mmap_mode="r", allow_pickle=False)
+        pruned = settings["pruned"]
+        return SubwordTable(
+            rows,
+            0,
+            settings["minn"],
+            settings["maxn"],
+            settings["bucket"],
+            None if pruned is None else {int(b): int(r) for b, r in pruned},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise VectorFormatError(
+            os.path.join(path, "header.json"), None, f"its subword settings are damaged: {error}."
+        ) from None
+
+
 def _read_fasttext(source, wanted: set[str] | None, limit: int | None) -> Vectors:
     """A fastText `.bin` / `.ftz`: its words with fastText's word vectors (the mean of
     each word's row and n-gram rows), and its n-gram rows for the other words. Not cached
     yet: a dense matrix is memory-mapped, the word vectors computed in one kernel pass."""
     from kembed.vectors.formats.fasttext import EOS, read_fasttext
-    from kembed.vectors.subwords import SubwordTable
 
     model = read_fasttext(source)
     args = model.args
@@ -239,8 +280,11 @@ def _read_fasttext(source, wanted: set[str] | None, limit: int | None) -> Vector
     matrix[eos] = model.matrix[keep[eos]]  # fastText gives the end of line no n-grams
     report.vectors_kept = len(words)
     header = {"source": os.fspath(source), "fasttext": {**args, "quantized": model.quantized}}
+    ngrams = SubwordTable(  # the n-gram rows alone: the word rows are no longer needed
+        model.matrix[table.nwords :], 0, table.minn, table.maxn, table.bucket, table.pruned
+    )
     return Vectors._trusted(
-        words, matrix, report=report, header=header, counts=model.counts[keep], subwords=table
+        words, matrix, report=report, header=header, counts=model.counts[keep], subwords=ngrams
     )
 
 
@@ -271,7 +315,13 @@ def open_native(
     if wanted is None and native.COUNTS in header["sizes"]:
         counts = np.load(os.path.join(path, native.COUNTS), mmap_mode="r", allow_pickle=False)
     return Vectors._trusted(
-        words, matrix, norms=norms, report=report, header=header, counts=counts
+        words,
+        matrix,
+        norms=norms,
+        report=report,
+        header=header,
+        counts=counts,
+        subwords=_subwords(path, header),
     )
 
 
@@ -284,7 +334,10 @@ def _open_part(path, wanted: set[str] | None, limit: int | None, verify: bool) -
     total, report = vectors.header["shape"][0], vectors.report
     if limit is not None:
         vectors = Vectors._trusted(
-            vectors.index_to_key[:limit], vectors.vectors[:limit], header=vectors.header
+            vectors.index_to_key[:limit],
+            vectors.vectors[:limit],
+            header=vectors.header,
+            subwords=vectors.subwords,
         )
         if wanted is not None:
             vectors = vectors.subset(w for w in vectors.index_to_key if w in wanted)
@@ -334,16 +387,18 @@ def save(
     """Writes `vectors` atomically (see `Vectors.save`)."""
     format = format or formats.format_for(path)
     check_save_path(path, format=format, overwrite=overwrite)
-    if vectors.has_subwords:
+    if vectors.has_subwords and format != "native":
         warnings.warn(
             f"Saving {len(vectors):,} word vectors to {os.fspath(path)} without the model's "
             "n-gram rows: words outside the table will have no vector when loaded back. "
-            "Keep the fastText .bin for them.",
+            "Save to a kembed folder (any other name) to keep them.",
             DataWarning,
             stacklevel=3,
         )
     if format == "native":
-        extra = {k: v for k, v in vectors.header.items() if k in ("source", "settings")}
+        extra = {
+            k: v for k, v in vectors.header.items() if k in ("source", "settings", "fasttext")
+        }
         if vectors.report is not None:
             extra["report"] = vectors.report.to_dict()
         native.write_native(
@@ -352,6 +407,7 @@ def save(
             vectors.vectors,
             norms=vectors.norms,
             counts=vectors.counts,
+            ngrams=_ngrams(vectors),
             extra=extra,
             overwrite=overwrite,
         )

@@ -102,7 +102,8 @@ def test_ngram_rows_are_fasttexts_subword_ids(models):
     for word in UNSEEN + [w for w in ours.index_to_key[:200] if w != "</s>"]:
         _, ids = theirs.get_subwords(word)
         own = [ours.index(word)] if word in ours else []
-        assert own + ours.subwords.rows_of(word) == ids.tolist(), word
+        rows = [len(ours) + row for row in ours.subwords.rows_of(word)]  # after the word rows
+        assert own + rows == ids.tolist(), word
 
 
 def test_sentence_means_equal_fasttexts(models):
@@ -140,7 +141,7 @@ def test_neighbours_and_analogies_take_unseen_words(models):
     assert len(multiplied) == 3 and "king" not in [w for w, _ in multiplied]
 
 
-def test_subsets_keep_subwords_and_saving_warns_that_they_are_dropped(models, tmp_path):
+def test_subsets_keep_subwords_and_only_a_kembed_folder_saves_them(models, tmp_path):
     vectors = Vectors.load(models["skipgram.bin"], vocab=["the", "of", "zzz"])
     assert vectors.index_to_key == ["the", "of"] and vectors.report.skipped["not in vocab"] > 0
     np.testing.assert_allclose(vectors["naïveté"], Vectors.load(models["skipgram.bin"])["naïveté"])
@@ -148,6 +149,38 @@ def test_subsets_keep_subwords_and_saving_warns_that_they_are_dropped(models, tm
     with pytest.warns(DataWarning, match=r"without the model's n-gram rows"):
         vectors.save(tmp_path / "words.vec")
     assert not Vectors.load(tmp_path / "words.vec", cache=False).has_subwords
+    vectors.save(tmp_path / "words.kembed")  # no warning: the n-gram rows go along
+    again = Vectors.load(tmp_path / "words.kembed")
+    assert again.index_to_key == ["the", "of"] and again.header["fasttext"]["minn"] == 3
+    np.testing.assert_array_equal(again.lookup(UNSEEN), vectors.lookup(UNSEEN))
+
+
+@pytest.mark.parametrize("name", ["skipgram.bin", "supervised.ftz"])
+def test_a_model_is_cached_and_reopens_with_its_subwords(models, name):
+    from kembed.vectors import cache
+
+    first = Vectors.load(models[name])
+    cache.wait()
+    again = Vectors.load(models[name])
+    assert not first.report.from_cache and again.report.from_cache and again.has_subwords
+    assert again.report.format == "fasttext"
+    assert again.header["fasttext"] == first.header["fasttext"]
+    np.testing.assert_array_equal(again.vectors, first.vectors)
+    np.testing.assert_array_equal(again.counts, first.counts)
+    np.testing.assert_array_equal(again.lookup(UNSEEN), first.lookup(UNSEEN))
+    part = Vectors.load(models[name], vocab=["the", "of"], limit=10)
+    assert part.has_subwords and set(part.index_to_key) <= {"the", "of"}
+
+
+def test_a_damaged_subword_header_is_named(models, tmp_path):
+    import json
+
+    Vectors.load(models["skipgram.bin"]).save(tmp_path / "ft.kembed")
+    header = json.loads((tmp_path / "ft.kembed" / "header.json").read_text(encoding="utf-8"))
+    del header["subwords"]["bucket"]
+    (tmp_path / "ft.kembed" / "header.json").write_text(json.dumps(header), encoding="utf-8")
+    with pytest.raises(VectorFormatError, match=r"header.json: its subword settings are damaged"):
+        Vectors.load(tmp_path / "ft.kembed")
 
 
 def test_other_magic_version_compression_and_truncation_are_named(models, tmp_path):

@@ -35,7 +35,8 @@ VERSION = 1
 FILES = ("vectors.npy", "norms.npy", "vocab.txt")
 INDEX_FILES = ("word_hashes.npy", "word_rows.npy")
 COUNTS = "counts.npy"  # optional: the corpus count of each word (trained vectors)
-_ALLOWED = frozenset((*FILES, *INDEX_FILES, COUNTS))
+NGRAMS = "ngrams.npy"  # optional: a fastText model's n-gram rows (header "subwords")
+_ALLOWED = frozenset((*FILES, *INDEX_FILES, COUNTS, NGRAMS))
 
 
 def is_native(path: str | os.PathLike[str]) -> bool:
@@ -67,6 +68,7 @@ def write_native(
     *,
     norms: np.ndarray | None = None,
     counts: np.ndarray | None = None,
+    ngrams: tuple[np.ndarray, dict] | None = None,
     extra: dict[str, Any] | None = None,
     overwrite: bool = False,
 ) -> None:
@@ -82,6 +84,8 @@ def write_native(
         matrix: The (len(words), dim) matrix; written as little-endian float32.
         norms: Optional precomputed row norms.
         counts: Optional corpus count of each word, written as `counts.npy`.
+        ngrams: Optional `(rows, settings)`: a fastText model's n-gram rows, written as
+            `ngrams.npy`, and the JSON settings that find them (header `subwords`).
         extra: Optional JSON-serialisable fields for the header (`source`, `report`,
             `settings`).
         overwrite: Replace an existing file or kembed folder at `path`.
@@ -114,6 +118,11 @@ def write_native(
             if counts is not None:
                 np.save(os.path.join(tmp, COUNTS), np.asarray(counts, "<i8"), allow_pickle=False)
                 names += (COUNTS,)
+            if ngrams is not None:
+                np.save(
+                    os.path.join(tmp, NGRAMS), np.asarray(ngrams[0], "<f4"), allow_pickle=False
+                )
+                names += (NGRAMS,)
             header = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -128,6 +137,7 @@ def write_native(
                     for n in names
                 },
                 **(extra or {}),
+                **({} if ngrams is None else {"subwords": ngrams[1]}),
             }
         with open(os.path.join(tmp, "header.json"), "w", encoding="utf-8") as f:
             json.dump(header, f, indent=2)
