@@ -4,10 +4,12 @@ back, through the format modules and the cache. No Keras, no printing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import os
 import shutil
+import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 
@@ -99,7 +101,7 @@ def load(
         return _open_part(source, wanted, limit, verify)
     options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
     if format == "fasttext":
-        options = {"format": format}  # a model has nothing to skip or choose
+        options = {"format": format, "member": member}  # nothing to skip or choose
     if cache:
         vectors = _from_cache(source, options, wanted, limit, verify)
         if vectors is not None:
@@ -107,10 +109,10 @@ def load(
     if not cache or wanted is not None or limit is not None or not _writable_cache():
         # A partial load parses only what it needs, and is not cached.
         if format == "fasttext":
-            return _read_fasttext(source, wanted, limit)
+            return _read_fasttext(source, member, wanted, limit)
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     if format == "fasttext":
-        vectors = _read_fasttext(source, None, None)
+        vectors = _read_fasttext(source, member, None, None)
     else:
         vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     # A file with nothing to skip loads the same under every policy: one entry serves all.
@@ -223,6 +225,32 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _unpacked(source, member):
+    """A temporary, decompressed copy of `source` (or of its zip `member`), beside the
+    cache when it can be written, removed when the block ends."""
+    folder = caching.cache_dir() / "unpacked"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        where = str(folder) if os.access(folder, os.W_OK) else None
+    except OSError:
+        where = None
+    with tempfile.NamedTemporaryFile(dir=where, suffix=".bin", delete=False) as out:
+        path = out.name
+        try:
+            with streams.open_bytes(source, member=member) as stream:
+                shutil.copyfileobj(stream, out, 1 << 24)
+        except BaseException:
+            out.close()
+            os.unlink(path)
+            raise
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def _ngrams(vectors: Vectors) -> tuple[np.ndarray, dict] | None:
     """What a native folder keeps of vectors with subwords: the n-gram rows and the
     settings that find them."""
@@ -256,19 +284,25 @@ def _subwords(path, header: dict) -> SubwordTable | None:
         ) from None
 
 
-def _read_fasttext(source, wanted: set[str] | None, limit: int | None) -> Vectors:
+def _read_fasttext(source, member, wanted: set[str] | None, limit: int | None) -> Vectors:
     """A fastText `.bin` / `.ftz`: its words with fastText's word vectors (the mean of
-    each word's row and n-gram rows), and its n-gram rows for the other words. Not cached
-    yet: a dense matrix is memory-mapped, the word vectors computed in one kernel pass."""
+    each word's row and n-gram rows, computed in one kernel pass), and its n-gram rows for
+    the other words. A dense matrix is memory-mapped; a compressed model (the official
+    `cc.*.bin.gz`) or one in a zip is first unpacked into a temporary file."""
     from kembed.vectors.formats.fasttext import EOS, read_fasttext
 
-    model = read_fasttext(source)
+    if member is None and streams.compression(source) is None:
+        model = read_fasttext(source)
+    else:
+        with _unpacked(source, member) as plain:
+            model = read_fasttext(plain)  # the map of its matrix outlives the file's name
+        model.path = streams.display_name(source, member)
     args = model.args
     table = SubwordTable(
         model.matrix, len(model.words), args["minn"], args["maxn"], args["bucket"], model.pruned
     )
     keep = np.arange(len(model.words) if limit is None else min(limit, len(model.words)))
-    report = LoadReport(source=os.fspath(source), format="fasttext", lines_read=len(model.words))
+    report = LoadReport(source=model.path, format="fasttext", lines_read=len(model.words))
     report.skip("past limit", len(model.words) - len(keep))
     if wanted is not None:
         inside = np.array([model.words[i] in wanted for i in keep], dtype=bool)
@@ -279,7 +313,7 @@ def _read_fasttext(source, wanted: set[str] | None, limit: int | None) -> Vector
     eos = [k for k, word in enumerate(words) if word == EOS]
     matrix[eos] = model.matrix[keep[eos]]  # fastText gives the end of line no n-grams
     report.vectors_kept = len(words)
-    header = {"source": os.fspath(source), "fasttext": {**args, "quantized": model.quantized}}
+    header = {"source": model.path, "fasttext": {**args, "quantized": model.quantized}}
     ngrams = SubwordTable(  # the n-gram rows alone: the word rows are no longer needed
         model.matrix[table.nwords :], 0, table.minn, table.maxn, table.bucket, table.pruned
     )

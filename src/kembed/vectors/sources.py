@@ -23,6 +23,10 @@ from kembed.vectors.cache import cache_dir
 
 _STANFORD = "https://nlp.stanford.edu/data/"
 _FASTTEXT = "https://dl.fbaipublicfiles.com/fasttext/vectors-english/"
+_CRAWL = "https://dl.fbaipublicfiles.com/fasttext/vectors-crawl/"
+# fastText's Common Crawl models with subwords (cc.<lang>.300.bin.gz, 157 languages
+# published): the most asked-for ones here, more by the same pattern on request.
+_CRAWL_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "ru", "zh", "ja", "ar", "hi")
 _CHUNK = 1 << 20
 
 
@@ -78,6 +82,15 @@ CATALOGUE: dict[str, Source] = {
     "fasttext-wiki-news-300d-1M-subword": Source(_FASTTEXT + "wiki-news-300d-1M-subword.vec.zip"),
     "fasttext-crawl-300d-2M": Source(_FASTTEXT + "crawl-300d-2M.vec.zip"),
     "fasttext-crawl-300d-2M-subword": Source(_FASTTEXT + "crawl-300d-2M-subword.zip"),
+    # The same archive's model with subwords: unseen words get vectors (kembed reads it
+    # out of the zip once, into the cache).
+    "fasttext-crawl-300d-2M-subword-bin": Source(
+        _FASTTEXT + "crawl-300d-2M-subword.zip", "crawl-300d-2M-subword.bin"
+    ),
+    **{
+        f"fasttext-cc-{lang}-300-bin": Source(_CRAWL + f"cc.{lang}.300.bin.gz")
+        for lang in _CRAWL_LANGUAGES
+    },
     # Google's own copy is on Google Drive (no direct link); this is gensim-data's mirror.
     "word2vec-google-news-300": Source(
         "https://github.com/RaRe-Technologies/gensim-data/releases/download/"

@@ -172,6 +172,32 @@ def test_a_model_is_cached_and_reopens_with_its_subwords(models, name):
     assert part.has_subwords and set(part.index_to_key) <= {"the", "of"}
 
 
+def test_compressed_and_zipped_models_load_as_the_plain_one(models, tmp_path, private_cache):
+    import zipfile
+
+    from kembed.vectors import cache
+
+    data = models["skipgram.bin"].read_bytes()
+    plain = Vectors.load(models["skipgram.bin"], cache=False)
+    (tmp_path / "cc.xx.300.bin.gz").write_bytes(gzip.compress(data, compresslevel=1))
+    with zipfile.ZipFile(tmp_path / "crawl.zip", "w") as archive:
+        archive.writestr("crawl.vec", "1 2\nx 0.1 0.2\n")
+        archive.writestr("crawl.bin", data)
+    for source, member in (
+        (tmp_path / "cc.xx.300.bin.gz", None),
+        (tmp_path / "crawl.zip", "crawl.bin"),
+    ):
+        for _ in range(2):  # the first fills the cache, the second opens it
+            loaded = Vectors.load(source, member=member)
+            cache.wait()
+            np.testing.assert_array_equal(loaded.vectors, plain.vectors)
+            np.testing.assert_array_equal(loaded.lookup(UNSEEN), plain.lookup(UNSEEN))
+        assert loaded.report.from_cache
+    assert "crawl.zip:crawl.bin" in Vectors.load(tmp_path / "crawl.zip", member="crawl.bin",
+                                                 cache=False).report.source  # fmt: skip
+    assert list((private_cache / "unpacked").iterdir()) == []  # the copies are removed
+
+
 def test_a_damaged_subword_header_is_named(models, tmp_path):
     import json
 
@@ -190,8 +216,8 @@ def test_other_magic_version_compression_and_truncation_are_named(models, tmp_pa
     with pytest.raises(VectorFormatError, match=r"version.bin: fastText format version 13"):
         Vectors.load(other)
     packed = tmp_path / "model.bin.gz"
-    packed.write_bytes(gzip.compress(data[:100_000]))
-    with pytest.raises(VectorFormatError, match=r"compressed fastText model"):
+    packed.write_bytes(gzip.compress(data)[:100_000])  # a download cut short
+    with pytest.raises(VectorFormatError, match=r"model.bin.gz"):
         Vectors.load(packed)
     for size in (3, 10, 60, 200, 40_000, len(data) - 4):
         cut = tmp_path / f"cut{size}.bin"

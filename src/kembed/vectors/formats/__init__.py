@@ -46,11 +46,6 @@ def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     with streams.open_bytes(path, member=member) as stream:
         head = stream.read(1 << 16)
     if is_fasttext(head):
-        if streams.compression(path) or member is not None:
-            raise VectorFormatError(
-                streams.display_name(path, member), None, "a compressed fastText model: "
-                "kembed reads .bin / .ftz models uncompressed. Decompress it first."
-            )  # fmt: skip
         return "fasttext"
     first, _, rest = head.partition(b"\n")
     counts = parse_header(first.lstrip(b"\xef\xbb\xbf"))
