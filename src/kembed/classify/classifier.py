@@ -218,38 +218,17 @@ class TextClassifier:
             seed = int(np.random.randint(2**31))
         self.classes = classes
         y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
-        train, held = held_out_split(y, validation_split, seed)
-        self.held_out = held  # the indices of the validation part, for reports
-        self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
-        self.tokenizer.fit_on_texts([texts[i] for i in train])
-        sequences = self.tokenizer.texts_to_sequences(texts)
-        if not any(sequences):
-            raise ValueError("The texts hold no words: check the text column and the encoding.")
-        if validation_split and not len(held):
-            warnings.warn(
-                f"No texts held out: with validation_split={validation_split} every class "
-                f"needs at least {math.floor(0.5 / validation_split) + 1:,} texts. Training runs "
-                "every epoch without early stopping, and nothing measures it.",
-                DataWarning,
-                stacklevel=2,
-            )
-        if self.settings["max_length"] is None:
-            longest = max(len(sequences[i]) for i in train)
-            self.settings = dataclasses.replace(self.settings, max_length=max(longest, MIN_LENGTH))
-        x = self._pad(sequences)
+        x, train, held = self._encode_for_training(texts, y, validation_split, seed)
         with training.scope():
             model = self._build()
-        callbacks = list(callbacks or [])
         validation = (x[held], y[held]) if len(held) else None
         stopping = early_stopping and validation is not None
         if epochs is None:
             epochs = 100 if stopping and monitor == "val_loss" else 25
+        callbacks = list(callbacks or [])
         if stopping:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor=monitor, patience=patience, restore_best_weights=True
-                )
-            )
+            best = {"patience": patience, "restore_best_weights": True}
+            callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, **best))
         stop = StopOnInterrupt()
         with stop:
             history = training.fit(
@@ -262,17 +241,42 @@ class TextClassifier:
                 callbacks=[*callbacks, stop],
                 verbose=verbose,
             )
-        if training.distribution is not None:
-            self.model = keras.models.clone_model(model)  # outside the scope: one device
-            self.model.set_weights(training.host_weights(model))
-            compile_classifier(
-                self.model, self.settings["optimizer"], self.settings["learning_rate"]
-            )
-        else:
-            self.model = model
+        self.model = self._gathered(training, model)
         if stop.interrupted:
             raise TrainingInterrupted(stop.epoch, stop.batch)
         return history
+
+    def _encode_for_training(self, texts: list[str], y: np.ndarray, split: float, seed: int):
+        """Holds out the validation part, fits the tokenizer on the rest and pads every
+        text: `(x, train rows, held-out rows)`."""
+        train, held = held_out_split(y, split, seed)
+        self.held_out = held  # the indices of the validation part, for reports
+        self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
+        self.tokenizer.fit_on_texts([texts[i] for i in train])
+        sequences = self.tokenizer.texts_to_sequences(texts)
+        if not any(sequences):
+            raise ValueError("The texts hold no words: check the text column and the encoding.")
+        if split and not len(held):
+            warnings.warn(
+                f"No texts held out: with validation_split={split} every class "
+                f"needs at least {math.floor(0.5 / split) + 1:,} texts. Training runs "
+                "every epoch without early stopping, and nothing measures it.",
+                DataWarning,
+                stacklevel=3,
+            )
+        if self.settings["max_length"] is None:
+            longest = max(len(sequences[i]) for i in train)
+            self.settings = dataclasses.replace(self.settings, max_length=max(longest, MIN_LENGTH))
+        return self._pad(sequences), train, held
+
+    def _gathered(self, training: DataParallelTraining, model: keras.Model) -> keras.Model:
+        """The trained model on one device (a distributed one gathered and recompiled)."""
+        if training.distribution is None:
+            return model
+        gathered = keras.models.clone_model(model)  # outside the scope: one device
+        gathered.set_weights(training.host_weights(model))
+        compile_classifier(gathered, self.settings["optimizer"], self.settings["learning_rate"])
+        return gathered
 
     def _build(self) -> keras.Model:
         s = self.settings
