@@ -4,12 +4,10 @@ back, through the format modules and the cache. No Keras, no printing.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib.util
 import os
 import shutil
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 
@@ -18,12 +16,11 @@ import numpy as np
 from kembed._io import atomic_write, check_output
 from kembed.errors import CacheWarning, DataWarning, SourceError, VectorFormatError
 from kembed.vectors import cache as caching
-from kembed.vectors import formats, sources
+from kembed.vectors import formats, sources, subword_io
 from kembed.vectors.formats import native, streams
 from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
-from kembed.vectors.subwords import SubwordTable
 
 
 def load(
@@ -109,10 +106,10 @@ def load(
     if not cache or wanted is not None or limit is not None or not _writable_cache():
         # A partial load parses only what it needs, and is not cached.
         if format == "fasttext":
-            return _read_fasttext(source, member, wanted, limit)
+            return subword_io.read_model(source, member, wanted, limit)
         return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
     if format == "fasttext":
-        vectors = _read_fasttext(source, member, None, None)
+        vectors = subword_io.read_model(source, member, None, None)
     else:
         vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
     # A file with nothing to skip loads the same under every policy: one entry serves all.
@@ -215,7 +212,7 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
             vectors.vectors,
             norms=vectors.norms,
             counts=vectors.counts,
-            ngrams=_ngrams(vectors),
+            ngrams=subword_io.ngram_rows(vectors),
             extra={"report": vectors.report.to_dict(), **extra},
             overwrite=True,
         )
@@ -223,103 +220,6 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
     except OSError as error:
         _warn_cache(str(error))
         return False
-
-
-@contextlib.contextmanager
-def _unpacked(source, member):
-    """A temporary, decompressed copy of `source` (or of its zip `member`), beside the
-    cache when it can be written, removed when the block ends."""
-    folder = caching.cache_dir() / "unpacked"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        where = str(folder) if os.access(folder, os.W_OK) else None
-    except OSError:
-        where = None
-    with tempfile.NamedTemporaryFile(dir=where, suffix=".bin", delete=False) as out:
-        path = out.name
-        try:
-            with streams.open_bytes(source, member=member) as stream:
-                shutil.copyfileobj(stream, out, 1 << 24)
-        except BaseException:
-            out.close()
-            os.unlink(path)
-            raise
-    try:
-        yield path
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-def _ngrams(vectors: Vectors) -> tuple[np.ndarray, dict] | None:
-    """What a native folder keeps of vectors with subwords: the n-gram rows and the
-    settings that find them."""
-    table = vectors.subwords
-    if table is None:
-        return None
-    pruned = None if table.pruned is None else sorted(table.pruned.items())
-    settings = {"minn": table.minn, "maxn": table.maxn, "bucket": table.bucket}
-    return table.matrix[table.nwords :], {**settings, "pruned": pruned}
-
-
-def _subwords(path, header: dict) -> SubwordTable | None:
-    """The `SubwordTable` of a native folder that holds n-gram rows (memory-mapped)."""
-    settings = header.get("subwords")
-    if settings is None or native.NGRAMS not in header["sizes"]:
-        return None
-    try:
-        rows = np.load(os.path.join(path, native.NGRAMS), mmap_mode="r", allow_pickle=False)
-        pruned = settings["pruned"]
-        return SubwordTable(
-            rows,
-            0,
-            settings["minn"],
-            settings["maxn"],
-            settings["bucket"],
-            None if pruned is None else {int(b): int(r) for b, r in pruned},
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise VectorFormatError(
-            os.path.join(path, "header.json"), None, f"its subword settings are damaged: {error}."
-        ) from None
-
-
-def _read_fasttext(source, member, wanted: set[str] | None, limit: int | None) -> Vectors:
-    """A fastText `.bin` / `.ftz`: its words with fastText's word vectors (the mean of
-    each word's row and n-gram rows, computed in one kernel pass), and its n-gram rows for
-    the other words. A dense matrix is memory-mapped; a compressed model (the official
-    `cc.*.bin.gz`) or one in a zip is first unpacked into a temporary file."""
-    from kembed.vectors.formats.fasttext import EOS, read_fasttext
-
-    if member is None and streams.compression(source) is None:
-        model = read_fasttext(source)
-    else:
-        with _unpacked(source, member) as plain:
-            model = read_fasttext(plain)  # the map of its matrix outlives the file's name
-        model.path = streams.display_name(source, member)
-    args = model.args
-    table = SubwordTable(
-        model.matrix, len(model.words), args["minn"], args["maxn"], args["bucket"], model.pruned
-    )
-    keep = np.arange(len(model.words) if limit is None else min(limit, len(model.words)))
-    report = LoadReport(source=model.path, format="fasttext", lines_read=len(model.words))
-    report.skip("past limit", len(model.words) - len(keep))
-    if wanted is not None:
-        inside = np.array([model.words[i] in wanted for i in keep], dtype=bool)
-        report.skip("not in vocab", int((~inside).sum()))
-        keep = keep[inside]
-    words = [model.words[i] for i in keep]
-    matrix = table.vectors(words, keep)
-    eos = [k for k, word in enumerate(words) if word == EOS]
-    matrix[eos] = model.matrix[keep[eos]]  # fastText gives the end of line no n-grams
-    report.vectors_kept = len(words)
-    header = {"source": model.path, "fasttext": {**args, "quantized": model.quantized}}
-    ngrams = SubwordTable(  # the n-gram rows alone: the word rows are no longer needed
-        model.matrix[table.nwords :], 0, table.minn, table.maxn, table.bucket, table.pruned
-    )
-    return Vectors._trusted(
-        words, matrix, report=report, header=header, counts=model.counts[keep], subwords=ngrams
-    )
 
 
 def _read(source, **options) -> Vectors:
@@ -355,7 +255,7 @@ def open_native(
         report=report,
         header=header,
         counts=counts,
-        subwords=_subwords(path, header),
+        subwords=subword_io.open_subwords(path, header),
     )
 
 
@@ -441,7 +341,7 @@ def save(
             vectors.vectors,
             norms=vectors.norms,
             counts=vectors.counts,
-            ngrams=_ngrams(vectors),
+            ngrams=subword_io.ngram_rows(vectors),
             extra=extra,
             overwrite=overwrite,
         )
