@@ -246,9 +246,12 @@ def export(
 ) -> None:
     """Write vectors for other tools: the Embedding Projector, coordinates, neighbours."""
     from kembed import space
+    from kembed.space.export import check_projector
 
     if projector is None and coordinates is None and neighbors is None:
         raise typer.BadParameter("give --projector DIR, --coordinates CSV or --neighbors CSV")
+    if projector is not None:
+        check_projector(projector, overwrite=overwrite)
     for path in (coordinates, neighbors):
         if path is not None:
             check_output(path, overwrite=overwrite)

@@ -150,16 +150,40 @@ def write_neighbors(
     return path
 
 
-def _prepare(folder: str | os.PathLike[str], names, overwrite: bool) -> list[Path]:
-    """Creates `folder` if missing (its parent must exist) and checks every output file
-    in it before anything is written."""
+def check_projector(folder: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+    """Checks, before any work, that `write_projector` may write into `folder`: a folder
+    (or a new one whose parent exists and is writable) whose three files are absent, or
+    replaced with `overwrite`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> check_projector(pathlib.Path(tempfile.mkdtemp()) / "new")  # fine: nothing raised
+
+    Raises:
+        OutputError: as `write_projector` would.
+    """
+    _check_folder(folder, PROJECTOR_FILES, overwrite)
+
+
+def _check_folder(folder: str | os.PathLike[str], names, overwrite: bool) -> None:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(folder, "is a file, not a folder. Choose a folder for the output.")
     if not folder.exists():
         check_output(folder, overwrite=False)  # the parent exists and is writable
-        folder.mkdir()
-    return [Path(check_output(folder / name, overwrite=overwrite)) for name in names]
+        return
+    for name in names:
+        check_output(folder / name, overwrite=overwrite)
+
+
+def _prepare(folder: str | os.PathLike[str], names, overwrite: bool) -> list[Path]:
+    """Checks every output file in `folder` before anything is written, creating the
+    folder if missing."""
+    _check_folder(folder, names, overwrite)
+    folder = Path(os.path.abspath(folder))
+    folder.mkdir(exist_ok=True)
+    return [folder / name for name in names]
 
 
 def _check_words(words: list[str]) -> None:

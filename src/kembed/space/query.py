@@ -131,13 +131,8 @@ def nearest(
     if not isinstance(topn, int) or isinstance(topn, bool) or topn < 1:
         raise ValueError(f"`topn` must be a positive integer. Received: topn={topn!r}")
     words = list(expression.words)
-    if vectors.has_subwords:  # words outside the table from their n-grams
-        units = vectors.lookup(words)
-        units /= np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-30)
-        rows = [vectors.key_to_index[w] for w in words if w in vectors]
-    else:
-        rows = [vectors.index(word) for word in words]
-        units = vectors.unit[rows]
+    units = vectors.unit_lookup(words)  # words outside the table from their n-grams
+    rows = [vectors.key_to_index[w] for w in words if w in vectors]
     shifted = (vectors.unit @ units.T + 1) / 2  # (words, query words)
     split = len(expression.positive)
     scores = shifted[:, :split].prod(axis=1) / (shifted[:, split:].prod(axis=1) + _EPSILON)

@@ -58,14 +58,8 @@ class Queries:
         if not positive and not negative:
             raise ValueError("Give at least one word in `positive` or `negative`.")
         words = positive + negative
-        if self.subwords is None:
-            used = [self.index(w) for w in words]
-            units = self.unit[used]
-        else:  # words outside the table are built from their n-grams and excluded nowhere
-            used = [self.key_to_index[w] for w in words if w in self.key_to_index]
-            units = self.lookup(words)
-            norms = np.linalg.norm(units, axis=1, keepdims=True)
-            units = units / np.where(norms == 0, 1, norms)
+        units = self.unit_lookup(words)  # words built from subwords exclude no row
+        used = [self.key_to_index[w] for w in words if w in self.key_to_index]
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
         mean = (weights[:, None] * units).mean(axis=0)
         norm = np.linalg.norm(mean)
@@ -135,13 +129,8 @@ class Queries:
         limit = self.searched_rows(restrict_vocab)
         from kembed.vectors import search
 
-        if self.subwords is None:
-            ids = np.array([self.index(w) for w in words], dtype=np.int64)
-            queries = np.ascontiguousarray(self.unit[ids])
-        else:
-            ids = np.array([self.key_to_index.get(w, -1) for w in words], dtype=np.int64)
-            queries = self.lookup(words)
-            queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-30)
+        queries = self.unit_lookup(words)
+        ids = np.array([self.key_to_index.get(w, -1) for w in words], dtype=np.int64)
         return _answered(search.tiled(lambda q, start, stop: queries[q] @ self.unit[start:stop].T,
                                       len(ids), [ids], topn, limit))  # fmt: skip
 
@@ -197,8 +186,7 @@ class Queries:
         if method == "3cosadd":
             return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
         _check_topn(topn)
-        units = self.lookup([a, b, c])
-        units /= np.maximum(np.linalg.norm(units, axis=1, keepdims=True), 1e-30)
+        units = self.unit_lookup([a, b, c])
         limit = self.searched_rows(restrict_vocab)
         sa, sb, sc = (self.unit[:limit] @ units.T + 1).T / 2
         scores = sb * sc / (sa + np.float32(1e-6))

@@ -252,6 +252,30 @@ class Vectors(Queries):
         except KeyError:
             raise KeyError(f"{word!r} is not in the vocabulary ({len(self):,} words)") from None
 
+    def unit_lookup(self, words: Sequence[str]) -> np.ndarray:
+        """`lookup` scaled to unit length (zero vectors stay zero): the rows of `unit` for
+        words in the table, and the normalised subword vectors of the others, as the
+        queries use them.
+
+        Example:
+
+        >>> Vectors(["a", "b"], np.array([[3, 4], [0, 2]], "float32")).unit_lookup(["a"]).tolist()
+        [[0.6000000238418579, 0.800000011920929]]
+
+        Raises:
+            KeyError: naming the first word without a vector (no subwords).
+        """
+        index = self.key_to_index
+        rows = np.array([index.get(w, -1) for w in words], dtype=np.int64)
+        found = rows >= 0
+        if found.all():
+            return self.unit[rows]
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        out[found] = self.unit[rows[found]]
+        built = self.lookup([w for w, f in zip(words, found, strict=True) if not f])
+        out[~found] = built / np.maximum(np.linalg.norm(built, axis=1, keepdims=True), 1e-30)
+        return out
+
     def __repr__(self) -> str:
         return f"<Vectors {len(self):,} x {self.dim}>"
 

@@ -8,6 +8,7 @@ A numba kernel hashes every n-gram of a batch of words at once. No Keras, no fil
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +87,16 @@ class SubwordTable:
                 f"{buckets:,} buckets need {self.nwords + buckets:,}."
             )
 
+    @functools.cached_property
+    def _remap(self) -> np.ndarray:
+        """Bucket -> kept n-gram row of a pruned model (-1: dropped), built once; empty
+        when nothing is pruned."""
+        if self.pruned is None:
+            return np.empty(0, dtype=np.int64)
+        remap = np.full(self.bucket, -1, dtype=np.int64)
+        remap[list(self.pruned)] = list(self.pruned.values())
+        return remap
+
     def rows_of(self, word: str) -> list[int]:
         """The matrix rows of the n-grams of `word` (not its own word row), in fastText's
         order, one per n-gram (repeats kept, as fastText adds them)."""
@@ -101,12 +112,9 @@ class SubwordTable:
         starts = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=starts[1:])
         buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        if self.pruned is None:
-            remap = np.empty(0, dtype=np.int64)
-        else:
-            remap = np.full(self.bucket, -1, dtype=np.int64)
-            remap[list(self.pruned)] = list(self.pruned.values())
-        offsets, buckets = hash_ngrams(buffer, starts, self.minn, self.maxn, self.bucket, remap)
+        offsets, buckets = hash_ngrams(
+            buffer, starts, self.minn, self.maxn, self.bucket, self._remap
+        )
         return offsets, buckets + self.nwords
 
     def vectors(self, words: list[str], word_rows: np.ndarray | None = None) -> np.ndarray:
