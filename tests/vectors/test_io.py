@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from kembed.errors import OutputError, VectorFormatError
-from kembed.vectors import Vectors, cache
+from kembed.vectors import ReadOptions, Vectors, cache
 from kembed.vectors.formats import sniff
 
 TEXT = b"the 0.5 -1\ncat 2 3.25\n"
@@ -261,3 +261,33 @@ def test_save_takes_the_format_from_the_name(tmp_path, small, name, format):
     small.save(path)
     assert sniff(path) == format
     assert Vectors.load(path, cache=False).index_to_key == small.index_to_key
+
+
+def test_read_options_are_the_keywords_in_one_object(tmp_path, private_cache):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"the 1 2\nbad 1\nthe 3 4\ncat 5 6\n")
+    options = ReadOptions(errors="skip", duplicates="last")
+    by_object = Vectors.load(path, options=options)
+    by_keywords = Vectors.load(path, errors="skip", duplicates="last")
+    assert by_object.index_to_key == by_keywords.index_to_key == ["the", "cat"]
+    np.testing.assert_array_equal(by_object.vectors, by_keywords.vectors)
+    np.testing.assert_array_equal(by_object["the"], [3, 4])
+    assert by_object.report.from_cache is False and by_keywords.report.from_cache is True
+    with pytest.raises(ValueError, match="Pass `options` or the keyword arguments"):
+        Vectors.load(path, options=options, errors="skip")
+
+
+@pytest.mark.parametrize(
+    "field, value, error, message",
+    [
+        ("errors", "ignore", ValueError, "`errors` must be one of 'raise', 'skip'"),
+        ("duplicates", "any", ValueError, "`duplicates` must be one of"),
+        ("format", "gloVe", ValueError, "`format` must be one of"),
+        ("dim", 0, ValueError, "`dim` must be a positive integer. Received: dim=0"),
+        ("dim", True, ValueError, "`dim` must be a positive integer"),
+        ("member", 3, TypeError, "`member` must be a str or None"),
+    ],
+)
+def test_bad_read_options_are_named(field, value, error, message):
+    with pytest.raises(error, match=message):
+        ReadOptions(**{field: value})

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from kembed._settings import resolve
 from kembed.classify.archive import read_classifier, write_classifier
 from kembed.classify.inputs import check_data, check_texts, held_out_split, label_indices
 from kembed.classify.interrupt import StopOnInterrupt
@@ -28,7 +29,6 @@ from kembed.distribute import DataParallelTraining
 from kembed.embedding import candidate_words
 from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
 from kembed.text import Tokenizer, split_clitics
-from kembed.training.settings import resolve
 from kembed.vectors.store import Vectors
 
 _OOV = "<unk>"

@@ -16,13 +16,13 @@ import numba
 import numpy as np
 
 from kembed._progress import progress_bar
+from kembed._settings import resolve
 from kembed.training.cooccurrence import count_cooccurrences
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
 from kembed.training.settings import (
     CorpusOptions,
     GloVeSettings,
     build_corpus_options,
-    resolve,
     threads,
 )
 from kembed.vectors.store import Vectors

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from kembed._settings import resolve
 from kembed.text.corpus import check_encoding
 
 MODES = ("skipgram", "cbow")
@@ -152,20 +153,3 @@ def build_corpus_options(given: CorpusOptions | None, *keywords) -> CorpusOption
     """`given`, or the `CorpusOptions` that a trainer's corpus keywords make
     (`min_count, max_vocab, skip_prefix, encoding, tokenize`); see `resolve`."""
     return resolve(given, CorpusOptions(*keywords), CorpusOptions(), "corpus_options")
-
-
-def resolve(given, built, default, name: str):
-    """`given` if passed (and the keywords left at their defaults), else `built` from
-    the keywords.
-
-    Raises:
-        ValueError: if both `given` and keywords that change the defaults are passed.
-    """
-    if given is None:
-        return built
-    if built != default:
-        raise ValueError(
-            f"Pass `{name}` or the keyword arguments it holds, not both. Received: "
-            f"{name}={given!r} and keywords giving {built!r}"
-        )
-    return given

@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from kembed._progress import progress_bar
+from kembed._settings import resolve
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
 from kembed.training.settings import (
     CorpusOptions,
     Word2VecSettings,
     build_corpus_options,
-    resolve,
     threads,
 )
 from kembed.vectors.store import Vectors

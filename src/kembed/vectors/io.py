@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from kembed._io import atomic_write, check_output
+from kembed._settings import resolve
 from kembed.errors import CacheWarning, DataWarning, SourceError, VectorFormatError
 from kembed.vectors import cache as caching
 from kembed.vectors import formats, sources, subword_io
 from kembed.vectors.formats import native, streams
-from kembed.vectors.formats._rows import DUPLICATES, ERRORS, check_policy
+from kembed.vectors.formats.options import FORMATS, ReadOptions, check_policy
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
 
@@ -26,6 +27,7 @@ from kembed.vectors.store import Vectors
 def load(
     source: str | os.PathLike[str],
     *,
+    options: ReadOptions | None = None,
     format: str | None = None,
     member: str | None = None,
     vocab: Mapping[str, object] | Iterable[str] | None = None,
@@ -54,6 +56,9 @@ def load(
             uncompressed, whose words outside the table get vectors from their
             n-grams), a kembed folder, or a named source such as
             `"glove-6B-50d"` (see `kembed.vectors.sources.CATALOGUE`).
+        options: Optional `ReadOptions`: `format`, `member`, `errors`, `duplicates` and
+            `dim` in one object (what a cache entry is made with). Pass it or those
+            keywords.
         format: Optional `"glove"`, `"word2vec"`, `"word2vec-binary"`, `"native"` or
             `"fasttext"`.
             Sniffed from the content by default.
@@ -82,10 +87,8 @@ def load(
         VectorFormatError: if the file is not what its format says.
         ValueError: for a bad option.
     """
-    check_policy("errors", errors, ERRORS)
-    check_policy("duplicates", duplicates, DUPLICATES)
-    if format is not None:
-        check_policy("format", format, formats.FORMATS)
+    built = ReadOptions(format, member, dim, errors, duplicates)
+    options = resolve(options, built, ReadOptions(), "options")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError(f"`limit` must be a non-negative integer. Received: limit={limit!r}")
     wanted = None if vocab is None else set(vocab)
@@ -93,27 +96,26 @@ def load(
         wanted = {w for w in wanted if isinstance(w, str)}
     if not os.path.exists(source):
         return _load_named(os.fspath(source), wanted, limit)
-    format = format or formats.sniff(source, member=member)
-    if format == "native":
+    if options.format is None:
+        options = dataclasses.replace(options, format=formats.sniff(source, member=options.member))
+    if options.format == "native":
         return _open_part(source, wanted, limit, verify)
-    options = dict(format=format, member=member, dim=dim, errors=errors, duplicates=duplicates)
-    if format == "fasttext":
-        options = {"format": format, "member": member}  # nothing to skip or choose
     if cache:
         vectors = _from_cache(source, options, wanted, limit, verify)
         if vectors is not None:
             return vectors
     if not cache or wanted is not None or limit is not None or not _writable_cache():
         # A partial load parses only what it needs, and is not cached.
-        if format == "fasttext":
-            return subword_io.read_model(source, member, wanted, limit)
-        return _read(source, vocab=wanted, limit=limit, progress=progress, **options)
-    if format == "fasttext":
-        vectors = subword_io.read_model(source, member, None, None)
+        if options.format == "fasttext":
+            return subword_io.read_model(source, options.member, wanted, limit)
+        return _read(source, options, vocab=wanted, limit=limit, progress=progress)
+    if options.format == "fasttext":
+        vectors = subword_io.read_model(source, options.member, None, None)
     else:
-        vectors = _read(source, vocab=None, limit=None, progress=progress, **options)
+        vectors = _read(source, options, progress=progress)
     # A file with nothing to skip loads the same under every policy: one entry serves all.
-    key = caching.key(source, **(options if vectors.report.skipped else _clean(options)))
+    made_with = options if vectors.report.skipped else options.cleaned()
+    key = caching.key(source, **made_with.to_dict())
     folder = caching.entry(source, **key["options"])
     extra = {"source": key["path"], "cache": key, "report": vectors.report.to_dict()}
     extra.update({k: v for k, v in vectors.header.items() if k == "fasttext"})
@@ -170,16 +172,12 @@ def _load_named(name: str, wanted: set[str] | None, limit: int | None) -> Vector
     return load(file, member=source.member, vocab=wanted, limit=limit)
 
 
-def _clean(options: dict) -> dict:
-    """The options of the entry that serves every `errors` / `duplicates` policy."""
-    return {**options, "errors": "raise", "duplicates": "first"}
-
-
-def _from_cache(source, options: dict, wanted, limit, verify) -> Vectors | None:
+def _from_cache(source, options: ReadOptions, wanted, limit, verify) -> Vectors | None:
     """The load from the cache entry made with `options`, or from the one made with no
     line skipped (the same vectors); None if neither is there (or both are damaged)."""
-    for made_with in [options] + ([_clean(options)] if _clean(options) != options else []):
-        folder = caching.entry(source, **made_with)
+    tries = [options] + ([options.cleaned()] if options.cleaned() != options else [])
+    for made_with in tries:
+        folder = caching.entry(source, **made_with.to_dict())
         caching.wait(folder)  # a write of it in flight in this process
         if not native.is_native(folder):
             continue
@@ -222,8 +220,8 @@ def write_entry(folder, vectors: Vectors, extra: dict) -> bool:
         return False
 
 
-def _read(source, **options) -> Vectors:
-    words, matrix, index, report = formats.read(source, **options)
+def _read(source, options: ReadOptions, **selection) -> Vectors:
+    words, matrix, index, report = formats.read(source, options, **selection)
     return Vectors._trusted(words, matrix, report=report, key_to_index=index)
 
 
@@ -306,7 +304,7 @@ def check_save_path(
             or read-only.
     """
     format = format or formats.format_for(path)
-    check_policy("format", format, formats.FORMATS)
+    check_policy("format", format, FORMATS)
     owned = native.is_own_folder if format == "native" else None
     return check_output(path, overwrite=overwrite, owned=owned)
 

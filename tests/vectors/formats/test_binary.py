@@ -8,6 +8,7 @@ import pytest
 
 from kembed.errors import VectorFormatError
 from kembed.vectors.formats.binary import read_binary, write_binary
+from kembed.vectors.formats.options import ReadOptions
 
 
 def test_round_trip_with_newline_bytes_inside_vectors(tmp_path):
@@ -43,7 +44,7 @@ def test_header_count_and_limit(tmp_path):
     path.write_bytes(b"3 1\nx " + np.float32([1]).tobytes() + b"\n")
     with pytest.raises(VectorFormatError, match=r"header says 3 vectors"):
         read_binary(path)
-    assert read_binary(path, errors="skip")[0] == ["x"]
+    assert read_binary(path, ReadOptions(errors="skip"))[0] == ["x"]
     path.write_bytes(b"2 1\nx " + np.float32([1]).tobytes() + b"\ny " + np.float32([2]).tobytes())
     words, _, _index, report = read_binary(path, limit=1)
     assert words == ["x"] and report.skipped == {"past limit": 1}
@@ -56,7 +57,7 @@ def test_nan_records(tmp_path):
     )
     with pytest.raises(VectorFormatError, match=r"record 1 \('x'\) holds NaN"):
         read_binary(path)
-    assert read_binary(path, errors="skip")[0] == ["y"]
+    assert read_binary(path, ReadOptions(errors="skip"))[0] == ["y"]
 
 
 def test_missing_header(tmp_path):

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kembed.errors import VectorFormatError
+from kembed.vectors.formats.options import ReadOptions
 from kembed.vectors.formats.text import read_text
 
 
@@ -42,7 +43,7 @@ def test_word2vec_header(tmp_path):
     ],
 )
 def test_words_with_spaces(tmp_path, line, word):
-    words, matrix, _index, _ = read_text(write(tmp_path, b"the 0 0\n" + line), dim=2)
+    words, matrix, _index, _ = read_text(write(tmp_path, b"the 0 0\n" + line), ReadOptions(dim=2))
     assert words == ["the", word]
     np.testing.assert_array_equal(matrix[1], [1, 2])
 
@@ -68,7 +69,7 @@ def test_layout_quirks(tmp_path, data):
 @pytest.mark.parametrize("policy, expected", [("first", [1, 2]), ("last", [5, 6])])
 def test_duplicates(tmp_path, policy, expected):
     path = write(tmp_path, b"a 1 2\nb 3 4\na 5 6\n")
-    words, matrix, index, report = read_text(path, duplicates=policy)
+    words, matrix, index, report = read_text(path, ReadOptions(duplicates=policy))
     assert sorted(words) == ["a", "b"] and index == {w: i for i, w in enumerate(words)}
     np.testing.assert_array_equal(matrix[words.index("a")], expected)
     assert report.skipped == {"duplicate word": 1}
@@ -77,7 +78,7 @@ def test_duplicates(tmp_path, policy, expected):
 def test_duplicates_error_names_both_lines(tmp_path):
     path = write(tmp_path, b"a 1 2\nb 3 4\na 5 6\n")
     with pytest.raises(VectorFormatError, match=r"line 3: the word 'a' was already on line 1"):
-        read_text(path, duplicates="error")
+        read_text(path, ReadOptions(duplicates="error"))
 
 
 def test_invalid_utf8_is_kept_losslessly(tmp_path):
@@ -91,7 +92,7 @@ def test_empty_word(tmp_path):
     path = write(tmp_path, b"a 1 2\n 3 4\n")
     with pytest.raises(VectorFormatError, match=r"line 2: expected a word and 2 numbers"):
         read_text(path)
-    words, _, _index, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, ReadOptions(errors="skip"))
     assert words == ["a"] and report.skipped == {"empty word": 1}
 
 
@@ -99,7 +100,7 @@ def test_truncated_last_line(tmp_path):
     path = write(tmp_path, b"a 1 2 3\nb 4 5 6\nc 7")
     with pytest.raises(VectorFormatError, match=r"v.txt, line 3: .*too few fields.*'c 7'"):
         read_text(path)
-    words, _, _index, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, ReadOptions(errors="skip"))
     assert words == ["a", "b"] and report.skipped == {"too few fields": 1}
 
 
@@ -108,7 +109,7 @@ def test_nan_and_inf(tmp_path, value):
     path = write(tmp_path, b"a 1 2\nb 3 " + value + b"\nc 5 6\n")
     with pytest.raises(VectorFormatError, match=r"line 2: .*NaN, infinity or a number beyond"):
         read_text(path)
-    words, _, _index, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, ReadOptions(errors="skip"))
     assert words == ["a", "c"] and report.skipped == {"nan or inf": 1}
 
 
@@ -116,7 +117,7 @@ def test_garbage_number(tmp_path):
     path = write(tmp_path, b"a 1 2\nb 3 x4\n")
     with pytest.raises(VectorFormatError, match=r"line 2: .*b'x4' is not a number"):
         read_text(path)
-    assert read_text(path, errors="skip")[3].skipped == {"bad number": 1}
+    assert read_text(path, ReadOptions(errors="skip"))[3].skipped == {"bad number": 1}
 
 
 @pytest.mark.parametrize("data, found", [(b"3 2\na 1 2\nb 3 4\n", 2), (b"1 2\na 1 2\nb 3 4\n", 2)])
@@ -124,7 +125,7 @@ def test_header_count_disagrees(tmp_path, data, found):
     path = write(tmp_path, data)
     with pytest.raises(VectorFormatError, match=rf"line 1: the header says .* holds {found}"):
         read_text(path)
-    words, _, _index, report = read_text(path, errors="skip")
+    words, _, _index, report = read_text(path, ReadOptions(errors="skip"))
     assert words == ["a", "b"] and report.skipped == {"header count mismatch": 1}
 
 
@@ -150,7 +151,7 @@ def test_vocab_and_limit(tmp_path):
 
 def test_vocab_finds_words_with_spaces(tmp_path):
     path = write(tmp_path, b"a 1 2\nnew york 3 4\n")
-    assert read_text(path, vocab={"new york"}, dim=2)[0] == ["new york"]
+    assert read_text(path, ReadOptions(dim=2), vocab={"new york"})[0] == ["new york"]
 
 
 @settings(
@@ -177,9 +178,9 @@ def test_a_vocab_load_is_the_full_load_filtered(tmp_path, words, dim, picks, crl
         for w, row in zip(words, matrix, strict=True)
     )
     path = write(tmp_path, text.encode("utf-8"))
-    full, loaded, _, _ = read_text(path, dim=dim)
+    full, loaded, _, _ = read_text(path, ReadOptions(dim=dim))
     wanted = {words[i % len(words)] for i in picks} | {"not there"}
-    ours, subset, _, report = read_text(path, dim=dim, vocab=wanted)
+    ours, subset, _, report = read_text(path, ReadOptions(dim=dim), vocab=wanted)
     keep = [i for i, w in enumerate(full) if w in wanted]
     assert ours == [full[i] for i in keep]
     np.testing.assert_array_equal(subset, loaded[keep])
@@ -264,7 +265,7 @@ def test_real_glove_file_is_exact(glove_file, glove_package):
 def test_arbitrary_bytes_load_or_raise_clearly(tmp_path, data):
     path = write(tmp_path, data)
     try:
-        words, matrix, index, report = read_text(path, errors="skip")
+        words, matrix, index, report = read_text(path, ReadOptions(errors="skip"))
     except VectorFormatError as error:
         assert str(error).startswith(str(path))
         return
@@ -280,7 +281,7 @@ def test_many_blocks_with_skipped_lines(tmp_path, monkeypatch):
     monkeypatch.setattr(streams, "BLOCK", 50)
     lines = [f"w{i} {i} 1\n".encode() if i % 7 else b"bad 1\n\n" for i in range(300)]
     words, matrix, _index, report = read_text(
-        write(tmp_path, b"".join(lines) + b"last 5 5"), errors="skip", dim=2
+        write(tmp_path, b"".join(lines) + b"last 5 5"), ReadOptions(errors="skip", dim=2)
     )
     kept = [i for i in range(300) if i % 7]
     assert words == [f"w{i}" for i in kept] + ["last"]

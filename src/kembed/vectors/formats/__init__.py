@@ -11,8 +11,8 @@ from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import parse_header
 from kembed.vectors.formats.fasttext import is_fasttext
 from kembed.vectors.formats.native import is_native
+from kembed.vectors.formats.options import ReadOptions
 
-FORMATS = ("glove", "word2vec", "word2vec-binary", "native", "fasttext")
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
 
 
@@ -58,22 +58,28 @@ def sniff(path: str | os.PathLike[str], *, member: str | None = None) -> str:
     return "word2vec"
 
 
-def read(path, *, format: str, dim=None, **options):
-    """Reads a text or binary vector file: (words, matrix, word -> row or `None`,
-    `LoadReport`).
-    `options` are those of `read_text` / `read_binary`."""
-    if format == "word2vec-binary":
+def read(
+    path: str | os.PathLike[str],
+    options: ReadOptions,
+    *,
+    vocab: set[str] | None = None,
+    limit: int | None = None,
+    progress: bool = False,
+):
+    """Reads a text or binary vector file (`options.format` says which): (words, matrix,
+    word -> row or `None`, `LoadReport`). See `read_text` for the other arguments."""
+    if options.format == "word2vec-binary":
         from kembed.vectors.formats.binary import read_binary
 
-        return read_binary(path, **options)
+        return read_binary(path, options, vocab=vocab, limit=limit, progress=progress)
     from kembed.vectors.formats.text import read_text
 
-    with streams.open_bytes(path, member=options.get("member")) as stream:
+    with streams.open_bytes(path, member=options.member) as stream:
         what = looks_like(stream.read(4096))
     if what is not None:
         raise VectorFormatError(
-            streams.display_name(path, options.get("member")),
+            streams.display_name(path, options.member),
             None,
             f"this is no vector text file: it looks like {what}.",
         )
-    return read_text(path, header=format == "word2vec", dim=dim, **options)
+    return read_text(path, options, vocab=vocab, limit=limit, progress=progress)

@@ -13,9 +13,6 @@ from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.report import LoadReport
 
-DUPLICATES = ("first", "last", "error")
-ERRORS = ("raise", "skip")
-
 
 def parse_header(line: bytes) -> tuple[int, int] | None:
     """(count, dim) if `line` is a word2vec header (two non-negative integers), else None."""
@@ -23,13 +20,6 @@ def parse_header(line: bytes) -> tuple[int, int] | None:
     if len(fields) == 2 and all(f.isdigit() for f in fields):
         return int(fields[0]), int(fields[1])
     return None
-
-
-def check_policy(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(
-            f"`{name}` must be one of {', '.join(map(repr, allowed))}. Received: {name}={value!r}"
-        )
 
 
 def decode_words(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, report: LoadReport):

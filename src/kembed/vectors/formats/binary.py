@@ -15,29 +15,27 @@ from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import Rows, decode_words, parse_header
+from kembed.vectors.formats.options import ReadOptions
 from kembed.vectors.report import LoadReport
 
 
 def read_binary(
     path: str | os.PathLike[str],
+    options: ReadOptions | None = None,
     *,
-    member: str | None = None,
     vocab: set[str] | None = None,
     limit: int | None = None,
-    errors: str = "raise",
-    duplicates: str = "first",
     progress: bool = False,
 ):
     """Reads a word2vec binary file.
 
     Args:
         path: Path-like. The file, optionally compressed or in a zip.
-        member: Optional str. The file inside a zip.
+        options: Optional `ReadOptions`: `member`, `duplicates`, and `errors` (`"raise"` or
+            `"skip"`: what to do with NaN or infinite values and a header whose count
+            disagrees with the records).
         vocab: Optional set of words: only their rows are kept.
         limit: Optional int. Read only the first `limit` vectors.
-        errors: `"raise"` or `"skip"`: what to do with NaN or infinite values and a
-            header whose count disagrees with the records.
-        duplicates: `"first"`, `"last"` or `"error"`.
         progress: Show a progress bar of the bytes read.
 
     Returns:
@@ -47,11 +45,12 @@ def read_binary(
         VectorFormatError: for a missing header, a truncated record, or (with
             `errors="raise"`) NaN / infinity or a wrong count in the header.
     """
-    name = streams.display_name(path, member)
+    options = options or ReadOptions()
+    name = streams.display_name(path, options.member)
     report = LoadReport(source=name, format="word2vec-binary")
     with (
-        streams.open_bytes(path, member=member) as stream,
-        progress_bar(streams.plain_size(path, member), name, enabled=progress) as advance,
+        streams.open_bytes(path, member=options.member) as stream,
+        progress_bar(streams.plain_size(path, options.member), name, enabled=progress) as advance,
     ):
         first = stream.readline(1000)
         counts = parse_header(first)
@@ -64,49 +63,16 @@ def read_binary(
         want = count if limit is None else min(count, limit)
         rows = Rows(dim, want if vocab is None else min(want, len(vocab)))
         rest = b""
-        record = 0
         while report.lines_read < want:
             data = stream.read(streams.BLOCK)
             advance(len(data))
             buf = rest + data
             if not buf.strip(b"\n"):
                 break
-            arr = np.frombuffer(buf, dtype=np.uint8)
-            room = want - report.lines_read
-            starts, ends, data_start = (np.empty(room, np.int64) for _ in range(3))
-            n, used = parse.split_binary(arr, dim, starts, ends, data_start)
-            if n == 0 and not data:
-                raise VectorFormatError(
-                    name,
-                    None,
-                    f"record {record + 1:,} is truncated: expected a word, a space and "
-                    f"{4 * dim} bytes, found {len(buf)} bytes. The file is incomplete.",
-                )
+            used = _records(name, buf, bool(data), want, rows, vocab, options.errors, report)
             rest = buf[used:]
-            starts, ends, data_start = starts[:n], ends[:n], data_start[:n]
-            words = decode_words(arr, starts, ends, report)
-            block = np.empty((n, dim), dtype=np.float32)
-            parse.copy_records(arr, data_start, block, 0)
-            keep = np.isfinite(block).all(axis=1)
-            if not keep.all():
-                bad = int(np.flatnonzero(~keep)[0])
-                if errors == "raise":
-                    raise VectorFormatError(
-                        name,
-                        None,
-                        f"record {record + bad + 1:,} ({words[bad]!r}) holds NaN or infinity."
-                        " Pass errors='skip' to skip and count such records.",
-                    )
-                report.skip("nan or inf", int((~keep).sum()))
-            if vocab is not None:
-                exact = np.fromiter((w in vocab for w in words), dtype=bool, count=n)
-                report.skip("not in vocab", int((keep & ~exact).sum()))
-                keep &= exact
-            rows.append(block, words, np.arange(record + 1, record + n + 1), keep)
-            record += n
-            report.lines_read += n
     if limit is None and report.lines_read != count:
-        if errors == "raise":
+        if options.errors == "raise":
             raise VectorFormatError(
                 name,
                 None,
@@ -116,8 +82,48 @@ def read_binary(
         report.skip("header count mismatch")
     elif limit is not None and limit < count:
         report.skip("past limit", count - limit)
-    words, matrix, index = rows.finish(name, report, duplicates)
+    words, matrix, index = rows.finish(name, report, options.duplicates)
     return words, matrix, index, report
+
+
+def _records(name, buf: bytes, more: bool, want: int, rows: Rows, vocab, errors, report) -> int:
+    """Adds the whole records at the start of `buf` (up to `want` in all) to `rows`, and
+    returns the bytes they take. `more` says whether the file goes on after `buf`."""
+    record = report.lines_read
+    dim = rows.matrix.shape[1]
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    room = want - record
+    starts, ends, data_start = (np.empty(room, np.int64) for _ in range(3))
+    n, used = parse.split_binary(arr, dim, starts, ends, data_start)
+    if n == 0 and not more:
+        raise VectorFormatError(
+            name,
+            None,
+            f"record {record + 1:,} is truncated: expected a word, a space and "
+            f"{4 * dim} bytes, found {len(buf)} bytes. The file is incomplete.",
+        )
+    starts, ends, data_start = starts[:n], ends[:n], data_start[:n]
+    words = decode_words(arr, starts, ends, report)
+    block = np.empty((n, dim), dtype=np.float32)
+    parse.copy_records(arr, data_start, block, 0)
+    keep = np.isfinite(block).all(axis=1)
+    if not keep.all():
+        bad = int(np.flatnonzero(~keep)[0])
+        if errors == "raise":
+            raise VectorFormatError(
+                name,
+                None,
+                f"record {record + bad + 1:,} ({words[bad]!r}) holds NaN or infinity."
+                " Pass errors='skip' to skip and count such records.",
+            )
+        report.skip("nan or inf", int((~keep).sum()))
+    if vocab is not None:
+        exact = np.fromiter((w in vocab for w in words), dtype=bool, count=n)
+        report.skip("not in vocab", int((keep & ~exact).sum()))
+        keep &= exact
+    rows.append(block, words, np.arange(record + 1, record + n + 1), keep)
+    report.lines_read += n
+    return used
 
 
 def write_binary(stream, words: list[str], matrix: np.ndarray) -> None:

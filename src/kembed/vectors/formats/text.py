@@ -21,6 +21,7 @@ from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import Rows, decode_words, parse_header
+from kembed.vectors.formats.options import ReadOptions
 from kembed.vectors.report import LoadReport
 
 _BOM = b"\xef\xbb\xbf"
@@ -158,29 +159,22 @@ def _wanted_table(words: Iterable[str]) -> np.ndarray:
 
 def read_text(
     path: str | os.PathLike[str],
+    options: ReadOptions | None = None,
     *,
-    member: str | None = None,
-    header: bool | None = None,
-    dim: int | None = None,
     vocab: set[str] | None = None,
     limit: int | None = None,
-    errors: str = "raise",
-    duplicates: str = "first",
     progress: bool = False,
 ):
     """Reads a GloVe or word2vec text file.
 
     Args:
         path: Path-like. The file, optionally compressed or in a zip.
-        member: Optional str. The file inside a zip.
-        header: True for a `count dim` first line (word2vec, fastText), False for none
-            (GloVe); `None` looks at the first line.
-        dim: Optional int. The vector size; by default the header's, or the most common
-            field count of the first lines minus one.
+        options: Optional `ReadOptions`: `member`, `dim` (by default the header's, or the most
+            common field count of the first lines minus one), `errors`, `duplicates`, and
+            `format`: `"word2vec"` wants a `count dim` first line (word2vec, fastText),
+            `"glove"` none, `None` looks at the first line.
         vocab: Optional set of words: only their lines are parsed.
         limit: Optional int. Read only the first `limit` vectors.
-        errors: `"raise"` or `"skip"` (skip and count bad lines).
-        duplicates: `"first"`, `"last"` or `"error"`.
         progress: Show a progress bar of the bytes read.
 
     Returns:
@@ -190,9 +184,10 @@ def read_text(
         VectorFormatError: for a bad line (with `errors="raise"`), an empty file, or a
             header whose count disagrees with the vectors.
     """
-    name = streams.display_name(path, member)
+    options = options or ReadOptions()
+    name = streams.display_name(path, options.member)
     report = LoadReport(source=name, format="glove")
-    size = streams.plain_size(path, member)
+    size = streams.plain_size(path, options.member)
     with contextlib.ExitStack() as stack:
         advance = stack.enter_context(progress_bar(size, name, enabled=progress))
         mapped = None
@@ -202,32 +197,9 @@ def read_text(
         if mapped:
             it = iter(mapped.blocks)
         else:
-            stream = stack.enter_context(streams.open_bytes(path, member=member))
+            stream = stack.enter_context(streams.open_bytes(path, member=options.member))
             it, advance = streams.blocks(stream, advance=advance), None
-        block = next(it, b"")
-        head = block if isinstance(block, bytes) else block[:_HEAD].tobytes()
-        skip = len(_BOM) if head.startswith(_BOM) else 0
-        if not head[skip:].strip() and not bytes(block[skip:]).strip():
-            raise VectorFormatError(name, None, "the file holds no vectors (it is empty).")
-        first_line, newline, _ = head[skip:].partition(b"\n")
-        counts = parse_header(first_line) if header is not False else None
-        if header and counts is None:
-            raise VectorFormatError(
-                name, 1, f"expected a header 'count dim', found {first_line[:60]!r}."
-            )
-        reader_first = 1
-        if counts is not None:
-            report.format, report.header_count = "word2vec", counts[0]
-            if dim is not None and dim != counts[1]:
-                raise VectorFormatError(
-                    name, 1, f"the header says dim {counts[1]}, but dim={dim} was asked for."
-                )
-            dim, reader_first = counts[1], 2
-            skip += len(first_line) + len(newline)
-        block = block[skip:]
-        dim = dim if dim is not None else infer_dim(head[skip:])
-        if not dim:
-            raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
+        block, counts, dim, first_line = _start(name, next(it, b""), options, report)
         caps = None
         if mapped and vocab is None and limit is None:
             # A full load counts the lines of each block first, so that the kernels write
@@ -239,22 +211,21 @@ def read_text(
                 mapped.release(b)
             it, capacity = iter(rest), sum(caps)
         else:
-            capacity = counts[0] if counts else _estimate(path, head)
+            capacity = counts[0] if counts else _estimate(path, bytes(block[:_HEAD]))
             for bound in (limit, None if vocab is None else len(vocab)):
                 capacity = capacity if bound is None else min(capacity, bound)
         reader = _Reader(
-            name, report, dim, wanted=vocab, limit=limit, errors=errors, capacity=capacity
+            name, report, dim, wanted=vocab, limit=limit, errors=options.errors, capacity=capacity
         )
-        reader.first_line = reader_first
-        items = _items(block, it, caps, advance)
-        for parsed in in_order(reader.parse, items, workers=WORKERS):
+        reader.first_line = first_line
+        for parsed in in_order(reader.parse, _items(block, it, caps, advance), workers=WORKERS):
             more = reader.feed(parsed)
             if mapped:
                 mapped.release(parsed[0])
             if not more:
                 break
     if counts is not None and limit is None and report.lines_read != counts[0]:
-        if errors == "raise":
+        if options.errors == "raise":
             raise VectorFormatError(
                 name,
                 1,
@@ -263,8 +234,37 @@ def read_text(
                 "errors='skip' to load what is there.",
             )
         report.skip("header count mismatch")
-    words, matrix, index = reader.rows.finish(name, report, duplicates)
+    words, matrix, index = reader.rows.finish(name, report, options.duplicates)
     return words, matrix, index, report
+
+
+def _start(name: str, block, options: ReadOptions, report: LoadReport):
+    """The first block past its byte-order mark and header line, the header's (count,
+    dim) or None, the vector size, and the number of the first line of vectors."""
+    head = block if isinstance(block, bytes) else block[:_HEAD].tobytes()
+    skip = len(_BOM) if head.startswith(_BOM) else 0
+    if not head[skip:].strip() and not bytes(block[skip:]).strip():
+        raise VectorFormatError(name, None, "the file holds no vectors (it is empty).")
+    first_line, newline, _ = head[skip:].partition(b"\n")
+    header = {"word2vec": True, "glove": False}.get(options.format)
+    counts = parse_header(first_line) if header is not False else None
+    if header and counts is None:
+        raise VectorFormatError(
+            name, 1, f"expected a header 'count dim', found {first_line[:60]!r}."
+        )
+    dim, first = options.dim, 1
+    if counts is not None:
+        report.format, report.header_count = "word2vec", counts[0]
+        if dim is not None and dim != counts[1]:
+            raise VectorFormatError(
+                name, 1, f"the header says dim {counts[1]}, but dim={dim} was asked for."
+            )
+        dim, first = counts[1], 2
+        skip += len(first_line) + len(newline)
+    dim = dim if dim is not None else infer_dim(head[skip:])
+    if not dim:
+        raise VectorFormatError(name, 1, "expected a word and some numbers, found one field.")
+    return block[skip:], counts, dim, first
 
 
 def _lines_in(block: bytes | np.ndarray) -> int:

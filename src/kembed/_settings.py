@@ -1,0 +1,30 @@
+"""What every settings object shares: `resolve`, which takes either the object or the
+keyword arguments it holds. No Keras."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def resolve(given: T | None, built: T, default: T, name: str) -> T:
+    """`given` if passed (and the keywords left at their defaults), else `built` from
+    the keywords.
+
+    Example:
+
+    >>> resolve(None, 3, 0, "n"), resolve(3, 0, 0, "n")
+    (3, 3)
+
+    Raises:
+        ValueError: if both `given` and keywords that change the defaults are passed.
+    """
+    if given is None:
+        return built
+    if built != default:
+        raise ValueError(
+            f"Pass `{name}` or the keyword arguments it holds, not both. Received: "
+            f"{name}={given!r} and keywords giving {built!r}"
+        )
+    return given
