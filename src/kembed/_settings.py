@@ -1,11 +1,25 @@
 """What every settings object shares: `resolve`, which takes either the object or the
-keyword arguments it holds. No Keras."""
+keyword arguments it holds, and the checks of numbers. No Keras."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
 T = TypeVar("T")
+
+
+def positive_integers(**values) -> None:
+    """Raises ValueError naming the first value that is not an int >= 1."""
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def positive_numbers(**values) -> None:
+    """Raises ValueError naming the first value that is not a number > 0."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ValueError(f"`{name}` must be positive. Received: {name}={value!r}")
 
 
 def resolve(given: T | None, built: T, default: T, name: str) -> T:

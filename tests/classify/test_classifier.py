@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kembed import Vectors
+from kembed.classify import FitSettings
 from kembed.errors import DataWarning, TrainingInterrupted
 
 pytestmark = pytest.mark.keras
@@ -338,3 +339,33 @@ def test_learned_vectors_need_a_trained_classifier():
 
     with pytest.raises(ValueError, match=r"not trained"):
         learned_vectors(TextClassifier("bag"))
+
+
+def test_fit_settings_are_the_keywords_in_one_object_and_saved(tmp_path):
+    texts, labels = ["good fun", "bad dull", "great film", "awful plot"] * 10, ["p", "n"] * 20
+    by_keywords = TextClassifier("bag", output_dim=4, seed=0)
+    by_keywords.fit(texts, labels, epochs=2, patience=1, verbose=0)
+    by_object = TextClassifier("bag", output_dim=4, seed=0)
+    by_object.fit(texts, labels, settings=FitSettings(epochs=2, patience=1), verbose=0)
+    np.testing.assert_allclose(
+        by_keywords.predict_proba(texts), by_object.predict_proba(texts), atol=1e-6
+    )
+    assert by_object.fit_settings == FitSettings(epochs=2, patience=1, monitor="val_loss")
+    by_object.save(tmp_path / "c.kembed")
+    assert TextClassifier.load(tmp_path / "c.kembed").fit_settings == by_object.fit_settings
+    with pytest.raises(ValueError, match="Pass `settings` or the keyword arguments"):
+        by_object.fit(texts, labels, settings=FitSettings(), epochs=3)
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"validation_split": 1.0}, r"`validation_split` must be in \[0, 1\)"),
+        ({"epochs": 0}, "`epochs` must be a positive integer"),
+        ({"patience": -1}, "`patience` must be a positive integer"),
+        ({"monitor": "loss"}, "`monitor` must be 'val_accuracy' or 'val_loss'"),
+    ],
+)
+def test_bad_fit_settings_are_named(fields, message):
+    with pytest.raises(ValueError, match=message):
+        FitSettings(**fields)

@@ -10,12 +10,13 @@ from kembed.classify.data import (
     stratified_folds,
 )
 from kembed.classify.metrics import Evaluation
-from kembed.classify.settings import ClassifierSettings
+from kembed.classify.settings import ClassifierSettings, FitSettings
 
 __all__ = [
     "ClassifierSettings",
     "Dataset",
     "Evaluation",
+    "FitSettings",
     "read_csv",
     "read_dataset",
     "read_folders",

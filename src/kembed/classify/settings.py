@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from kembed._settings import positive_integers
+
 ARCHITECTURES = ("cnn", "bag", "bilstm")
 EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
 OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0}  # and their default learning rates
@@ -115,3 +117,70 @@ class ClassifierSettings:
         """
         names = set(cls.__dataclass_fields__)
         return cls(**{"optimizer": "adadelta", **{k: v for k, v in data.items() if k in names}})
+
+
+MONITORS = ("val_accuracy", "val_loss")
+
+
+@dataclasses.dataclass(frozen=True)
+class FitSettings:
+    """How `TextClassifier.fit` trains (see it for each field's meaning): the part of
+    training a saved classifier records (`classifier.json`'s `"fit"`).
+
+    Example:
+
+    >>> FitSettings(epochs=10, monitor="val_loss").to_dict()["epochs"]
+    10
+    >>> FitSettings.from_dict(FitSettings(patience=2).to_dict()) == FitSettings(patience=2)
+    True
+
+    Attributes:
+        validation_split: The share of the data held out (stratified) to stop on.
+        epochs: Optional int. By default 100 when stopping on the loss, else 25.
+        early_stopping: Stop when `monitor` has not improved for `patience` epochs.
+        patience: Epochs without improvement before stopping.
+        monitor: Optional `"val_accuracy"` or `"val_loss"` (by default the loss for
+            `"bag"`, the accuracy for the others).
+    """
+
+    validation_split: float = 0.1
+    epochs: int | None = None
+    early_stopping: bool = True
+    patience: int = 5
+    monitor: str | None = None
+
+    def __post_init__(self) -> None:
+        split = self.validation_split
+        if isinstance(split, bool) or not isinstance(split, (int, float)) or not 0 <= split < 1:
+            raise ValueError(f"`validation_split` must be in [0, 1). Received: {split!r}")
+        if self.epochs is not None:
+            positive_integers(epochs=self.epochs)
+        if self.patience != 0:
+            positive_integers(patience=self.patience)
+        if self.monitor is not None and self.monitor not in MONITORS:
+            raise ValueError(
+                f"`monitor` must be 'val_accuracy' or 'val_loss'. Received: {self.monitor!r}"
+            )
+        if not isinstance(self.early_stopping, bool):
+            raise TypeError(f"`early_stopping` must be a bool. Received: {self.early_stopping!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-ready values.
+
+        Example:
+
+        >>> FitSettings().to_dict()["validation_split"]
+        0.1
+        """
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FitSettings:
+        """The settings saved by `to_dict` (other keys are ignored).
+
+        Example:
+
+        >>> FitSettings.from_dict({"patience": 2, "colour": "red"}).patience
+        2
+        """
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})

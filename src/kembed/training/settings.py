@@ -11,25 +11,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from kembed._settings import resolve
+from kembed._settings import positive_integers, positive_numbers, resolve
 from kembed.text.corpus import check_encoding
 
 MODES = ("skipgram", "cbow")
 SHUFFLES = ("epoch", "once")
-
-
-def positive_integers(**values) -> None:
-    """Raises ValueError naming the first value that is not an int >= 1."""
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-
-
-def positive_numbers(**values) -> None:
-    """Raises ValueError naming the first value that is not a number > 0."""
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"`{name}` must be positive. Received: {name}={value!r}")
 
 
 def threads(workers: int | None) -> int:
