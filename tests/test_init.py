@@ -72,3 +72,53 @@ def test_every_public_function_class_and_method_has_an_example():
                 if inspect.isfunction(function) and ">>>" not in (function.__doc__ or ""):
                     missing.append(f"{package}.{name}.{attribute}")
     assert missing == []
+
+
+# Functions whose many parameters are someone else's: legacy ports keep keras-preprocessing's
+# positional arguments, and DataParallelTraining.fit passes on keras.Model.fit's.
+BORROWED_SIGNATURES = {"skipgrams", "Tokenizer.__init__", "DataParallelTraining.fit"}
+SETTINGS_PARAMETERS = {"settings", "options", "corpus_options"}
+
+
+def _public_functions():
+    import dataclasses
+    import importlib
+    import inspect
+
+    for package in PACKAGES:
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            value = getattr(module, name)
+            if inspect.isfunction(value) and value.__module__.startswith("kembed"):
+                yield f"{package}.{name}", value
+            if inspect.isclass(value) and value.__module__.startswith("kembed"):
+                if dataclasses.is_dataclass(value):
+                    continue  # a settings object itself (or plain data)
+                for attribute, member in vars(value).items():
+                    function = getattr(member, "__func__", member)
+                    if inspect.isfunction(function) and (
+                        not attribute.startswith("_") or attribute == "__init__"
+                    ):
+                        yield f"{package}.{name}.{attribute}", function
+
+
+def test_no_public_function_is_long_or_takes_many_parameters_without_a_settings_object():
+    """Issue 23's rule: no public function over 60 lines of code or 7 parameters, unless
+    a settings object (`settings=`, `options=`) holds what the keywords hold."""
+    import ast
+    import inspect
+    import textwrap
+
+    problems = []
+    for name, function in _public_functions():
+        if function.__qualname__ in BORROWED_SIGNATURES:
+            continue
+        parameters = [p for p in inspect.signature(function).parameters if p not in ("self",)]
+        if len(parameters) > 7 and not SETTINGS_PARAMETERS & set(parameters):
+            problems.append(f"{name}: {len(parameters)} parameters")
+        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        lines = body[-1].end_lineno - body[0].lineno + 1 if body else 0
+        if lines > 60:
+            problems.append(f"{name}: {lines} lines")
+    assert sorted(set(problems)) == []

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kembed import CoverageWarning, Tokenizer, Vectors, candidate_words, embedding_matrix
+from kembed.embedding import MatrixOptions
 from kembed.text import read_lines
 from tests.conftest import shared_data
 
@@ -329,3 +330,29 @@ def test_bad_word_index(word_index, error, match):
 def test_bad_options(options, match):
     with pytest.raises(ValueError, match=match):
         embedding_matrix(_vectors("ab"), {"a": 1}, **options)
+
+
+def test_matrix_options_are_the_keywords_in_one_object():
+    vectors = Vectors(["the", "cat"], np.float32([[1, 2], [3, 4]]))
+    index = {"The": 1, "cat": 2, "zyx": 3}
+    options = MatrixOptions(lookup=("exact",), oov="random", seed=3)
+    by_object, report = embedding_matrix(vectors, index, options=options)
+    by_keywords, _ = embedding_matrix(vectors, index, lookup=("exact",), oov="random", seed=3)
+    np.testing.assert_array_equal(by_object, by_keywords)
+    assert report.found == {"exact": 1} and report.missing == ["The", "zyx"]
+    with pytest.raises(ValueError, match="Pass `options` or the keyword arguments"):
+        embedding_matrix(vectors, index, options=options, oov="zeros")
+
+
+@pytest.mark.parametrize(
+    "fields, error, message",
+    [
+        ({"oov": "none"}, ValueError, "`oov` must be one of"),
+        ({"lookup": ("exact", "exact")}, ValueError, "`lookup` must be distinct rules"),
+        ({"lookup": ()}, ValueError, "`lookup` must be distinct rules"),
+        ({"seed": "1"}, TypeError, "`seed` must be an int or None"),
+    ],
+)
+def test_bad_matrix_options_are_named(fields, error, message):
+    with pytest.raises(error, match=message):
+        MatrixOptions(**fields)

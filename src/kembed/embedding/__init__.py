@@ -3,6 +3,17 @@
 which imports Keras)."""
 
 from kembed.embedding.coverage import CoverageReport
-from kembed.embedding.matrix import CoverageWarning, candidate_words, embedding_matrix
+from kembed.embedding.matrix import (
+    CoverageWarning,
+    MatrixOptions,
+    candidate_words,
+    embedding_matrix,
+)
 
-__all__ = ["CoverageReport", "CoverageWarning", "candidate_words", "embedding_matrix"]
+__all__ = [
+    "CoverageReport",
+    "CoverageWarning",
+    "MatrixOptions",
+    "candidate_words",
+    "embedding_matrix",
+]

@@ -11,8 +11,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from kembed._settings import resolve
 from kembed.embedding.coverage import CoverageReport
-from kembed.embedding.matrix import LOOKUP, _is_tokenizer, embedding_matrix
+from kembed.embedding.matrix import LOOKUP, MatrixOptions, _is_tokenizer, embedding_matrix
 from kembed.vectors.store import Vectors
 
 
@@ -190,6 +191,7 @@ def pretrained_embedding(
     vectors: Vectors,
     tokenizer_or_word_index: Any,
     *,
+    options: MatrixOptions | None = None,
     trainable: bool = False,
     train_missing: bool = False,
     mask_zero: bool = False,
@@ -224,7 +226,8 @@ def pretrained_embedding(
             the OOV row learn while the pretrained rows stay frozen (a
             `FrozenRowsEmbedding`). Defaults to False (a frozen `keras.layers.Embedding`).
         mask_zero: Whether id 0 is padding to be masked.
-        num_words, lookup, oov, seed: As in `embedding_matrix`.
+        options, num_words, lookup, oov, seed: As in `embedding_matrix` (a
+            `MatrixOptions`, or the keywords it holds).
         name: Optional layer name.
 
     Returns:
@@ -242,9 +245,8 @@ def pretrained_embedding(
             raise TypeError(
                 f"`{option}` must be True or False. Received: {option}={value!r}.{hint}"
             )
-    matrix, report = embedding_matrix(
-        vectors, tokenizer_or_word_index, num_words, lookup=lookup, oov=oov, seed=seed
-    )
+    options = resolve(options, MatrixOptions(lookup, oov, seed), MatrixOptions(), "options")
+    matrix, report = embedding_matrix(vectors, tokenizer_or_word_index, num_words, options=options)
     rows, dim = matrix.shape
     partly = train_missing and not trainable
     if partly:

@@ -4,6 +4,7 @@ and a policy for the rows of words without a vector. numpy only: no Keras here."
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import numbers
 import warnings
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from kembed._settings import resolve
 from kembed.embedding.coverage import CoverageReport
 from kembed.errors import KembedWarning
 from kembed.vectors.store import Vectors
@@ -41,11 +43,39 @@ class CoverageWarning(KembedWarning):
     """
 
 
+@dataclasses.dataclass(frozen=True)
+class MatrixOptions:
+    """How `embedding_matrix` finds each word's vector and fills the rows of words
+    without one (see it for each field's meaning).
+
+    Example:
+
+    >>> MatrixOptions(lookup="lower", oov="mean")
+    MatrixOptions(lookup=('lower',), oov='mean', seed=None)
+
+    Raises:
+        ValueError: for unknown or repeated `lookup` rules, or an unknown `oov` policy.
+        TypeError: if `seed` is neither an int nor None.
+    """
+
+    lookup: tuple[str, ...] = LOOKUP
+    oov: str = "random"
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lookup", _check_lookup(self.lookup))
+        if self.oov not in OOV_POLICIES:
+            raise ValueError(f"`oov` must be one of {OOV_POLICIES}. Received: oov={self.oov!r}")
+        if self.seed is not None and not isinstance(self.seed, numbers.Integral):
+            raise TypeError(f"`seed` must be an int or None. Received: seed={self.seed!r}")
+
+
 def embedding_matrix(
     vectors: Vectors,
     word_index: Any,
     num_words: int | None = None,
     *,
+    options: MatrixOptions | None = None,
     oov_token: str | None = None,
     word_counts: Mapping[str, int] | None = None,
     lookup: Iterable[str] = LOOKUP,
@@ -82,6 +112,8 @@ def embedding_matrix(
         num_words: Optional int. The number of rows: ids `num_words` and above get none,
             as in the Tokenizer. Defaults to the tokenizer's `num_words`, else the largest
             id + 1. A value past the largest id leaves zero rows that no word uses.
+        options: Optional `MatrixOptions`: `lookup`, `oov` and `seed` in one object.
+            Pass it or those keywords.
         oov_token: Optional str. The word of the OOV row (the tokenizer's by default).
         word_counts: Optional `word -> count` mapping (the tokenizer's by default), for
             coverage by token and the most frequent missing words.
@@ -105,10 +137,10 @@ def embedding_matrix(
             without subwords.
         TypeError: if `word_index` is neither a tokenizer nor a mapping of str to int.
     """
+    built = MatrixOptions(lookup, oov, seed)
+    options = resolve(options, built, MatrixOptions(), "options")
+    rules, oov, seed = options.lookup, options.oov, options.seed
     vocabulary = _Vocabulary(word_index, num_words, oov_token, word_counts)
-    rules = _check_lookup(lookup)
-    if oov not in OOV_POLICIES:
-        raise ValueError(f"`oov` must be one of {OOV_POLICIES}. Received: oov={oov!r}")
     if oov == "subword" and not vectors.has_subwords:
         raise ValueError(
             "`oov='subword'` needs vectors with subwords (a fastText .bin or .ftz model); "

@@ -123,12 +123,7 @@ def train_word2vec(
     rng = np.random.default_rng(seed)
     syn0 = ((rng.random((len(counts), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
     syn1 = np.zeros_like(syn0)
-    keep = np.ones(len(counts), dtype=np.float32)
-    if sample:
-        threshold = sample * total
-        keep = ((np.sqrt(counts / threshold) + 1) * threshold / counts).astype(np.float32)
-    power = counts.astype(np.float64) ** 0.75
-    cum = np.round(np.cumsum(power) / power.sum() * _DOMAIN).astype(np.uint64)
+    keep, cum = _draw_tables(counts, sample)
     slices = _slices(bounds, SLICE_WORDS)
     done, planned = 0, epochs * total
     with progress_bar(planned, f"word2vec {mode}", enabled=progress, unit="words") as advance:
@@ -162,6 +157,17 @@ def train_word2vec(
         },
     }
     return Vectors(vocabulary.words, syn0, header={"settings": header}, counts=counts)
+
+
+def _draw_tables(counts: np.ndarray, sample: float) -> tuple[np.ndarray, np.ndarray]:
+    """As `word2vec.c`: each word's chance to be kept by the subsampling, and the
+    cumulative noise distribution (counts to the power 0.75) over `_DOMAIN`."""
+    keep = np.ones(len(counts), dtype=np.float32)
+    if sample:
+        threshold = sample * counts.sum()
+        keep = ((np.sqrt(counts / threshold) + 1) * threshold / counts).astype(np.float32)
+    power = counts.astype(np.float64) ** 0.75
+    return keep, np.round(np.cumsum(power) / power.sum() * _DOMAIN).astype(np.uint64)
 
 
 def _slices(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
