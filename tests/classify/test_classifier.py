@@ -369,3 +369,25 @@ def test_fit_settings_are_the_keywords_in_one_object_and_saved(tmp_path):
 def test_bad_fit_settings_are_named(fields, message):
     with pytest.raises(ValueError, match=message):
         FitSettings(**fields)
+
+
+@pytest.mark.parametrize("embedding", ["learned", "non-static"])
+def test_a_hybrid_classifier_learns_and_round_trips(embedding, tmp_path):
+    texts, labels = _data(200)
+    vectors = Vectors(GOOD + BAD, np.random.default_rng(0).normal(size=(12, 8)).astype("f4"))
+    clf = TextClassifier(
+        "hybrid",
+        embedding=embedding,
+        vectors=None if embedding == "learned" else vectors,
+        output_dim=8,
+        seed=0,
+    )
+    clf.fit(texts, labels, verbose=0)
+    assert clf.settings["optimizer"] == "adagrad" and clf.fit_settings.monitor == "val_loss"
+    assert clf.evaluate(texts, labels).accuracy > 0.95
+    ratios = keras.ops.convert_to_numpy(clf.model.get_layer("nb_linear").ratios)
+    assert ratios.any()  # counted on the training part
+    clf.save(tmp_path / "h.kembed")
+    loaded = TextClassifier.load(tmp_path / "h.kembed")
+    unseen = ["zork great film", "boring plot", "never seen words"]
+    np.testing.assert_array_equal(loaded.predict_proba(unseen), clf.predict_proba(unseen))

@@ -23,6 +23,7 @@ from kembed.classify.models import (
     build_model,
     compile_classifier,
     pretrained_channels,
+    set_nb_ratios,
 )
 from kembed.classify.settings import ClassifierSettings, FitSettings
 from kembed.distribute import DataParallelTraining
@@ -49,7 +50,9 @@ class TextClassifier:
     1
 
     Args:
-        model: `"cnn"` (Kim 2014, the default), `"bag"` or `"bilstm"`.
+        model: `"cnn"` (Kim 2014, the default), `"bag"`, `"bilstm"` or `"hybrid"`
+            (`bag` beside an NBSVM-like linear model over word 1- to 3-grams: the most
+            accurate on MR and SUBJ, see BENCHMARKS.md).
         embedding: `"learned"` (random init; the default), `"static"` (pretrained,
             frozen), `"non-static"` (pretrained, fine-tuned), `"oov"` (pretrained frozen,
             rows of unknown words learn) or `"multichannel"` (a static and a non-static
@@ -61,10 +64,13 @@ class TextClassifier:
             longest training text (at least 5).
         output_dim: Embedding size for `learned` (pretrained vectors give their own).
         batch_size: Mini-batch size. Defaults to 50 (Kim's).
-        optimizer: `"adam"` (the default) or `"adadelta"` (Kim's, with his rho 0.95 and
-            epsilon 1e-6). With pretrained embeddings that learn, and for `bag`, Adam is
-            2 to 9 points more accurate on MR (see BENCHMARKS.md).
-        learning_rate: Optional float. Defaults to 1e-3 for Adam, 1.0 for Adadelta.
+        optimizer: `"adam"` (the default, except for `hybrid`), `"adagrad"` (the default
+            of `hybrid`, whose n-gram weights are sparse) or `"adadelta"` (Kim's, with
+            his rho 0.95 and epsilon 1e-6). With pretrained embeddings that learn, and
+            for `bag`, Adam is 2 to 9 points more accurate on MR than Adadelta (see
+            BENCHMARKS.md).
+        learning_rate: Optional float. Defaults to 1e-3 for Adam, 0.1 for Adagrad, 1.0
+            for Adadelta.
         split_clitics: Split "it's" into "it 's" and "don't" into "do n't" before
             tokenising, as GloVe's and word2vec's tokenizers did, so that pretrained
             vectors cover these words. Defaults to False.
@@ -82,7 +88,7 @@ class TextClassifier:
         max_length: int | None = None,
         output_dim: int = 100,
         batch_size: int = 50,
-        optimizer: str = "adam",
+        optimizer: str | None = None,
         learning_rate: float | None = None,
         split_clitics: bool = False,
         seed: int | None = None,
@@ -157,8 +163,8 @@ class TextClassifier:
         A random `validation_split` of the data (stratified by class, seeded) is held out;
         with `early_stopping`, training stops when its `monitor` has not improved for
         `patience` epochs and the best weights are kept. `monitor` defaults to
-        `"val_loss"` for `"bag"` and `"val_accuracy"` for the others, and `epochs` to 100
-        when stopping on the loss, 25 otherwise. `bag` learns slowly: on a hundred
+        `"val_loss"` for `"bag"` and `"hybrid"`, `"val_accuracy"` for the others, and
+        `epochs` to 100 when stopping on the loss, 25 otherwise. `bag` learns slowly: on a hundred
         held-out texts the accuracy is flat or noisy for many epochs while the loss still
         falls (1,200 MR texts, four seeds: 66.3 % on average on the loss, 62.3 % on the
         accuracy; level on all of MR and SUBJ); the non-static CNN does worse on the loss
@@ -199,7 +205,7 @@ class TextClassifier:
         settings = resolve(settings, built, FitSettings(), "settings")
         monitor = settings.monitor
         if monitor is None:
-            monitor = "val_loss" if self.settings["model"] == "bag" else "val_accuracy"
+            monitor = "val_loss" if self.settings["model"] in ("bag", "hybrid") else "val_accuracy"
         texts, labels = check_data(texts, labels)
         texts = self._prepare(texts)
         classes = sorted(set(labels))
@@ -221,6 +227,7 @@ class TextClassifier:
         x, train, held = self._encode_for_training(texts, y, settings.validation_split, seed)
         with training.scope():
             model = self._build()
+        set_nb_ratios(model, x[train], y[train])
         validation = (x[held], y[held]) if len(held) else None
         stopping = settings.early_stopping and validation is not None
         epochs = settings.epochs or (100 if stopping and monitor == "val_loss" else 25)

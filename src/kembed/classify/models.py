@@ -5,8 +5,10 @@ two-channel (`multichannel`) embedding. Keras code: `keras.ops` and layers only.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
+from kembed.classify.ngrams import BUCKETS, HashedNgrams, NBLinear, nb_ratios
 from kembed.classify.settings import ARCHITECTURES
 from kembed.vectors import Vectors
 
@@ -30,11 +32,15 @@ def build_model(
       summed, as in the paper.
     - `bag`: global average and max pooling of the embeddings (padding masked), dropout,
       softmax.
+    - `hybrid`: `bag`'s pooled embeddings and, beside them, the text's word 1- to
+      3-grams (hashed, binary) scaled by naive Bayes log-count ratios (NBSVM, Wang &
+      Manning 2012; `kembed.classify.ngrams`): the two branches' class scores are summed
+      before the softmax. Call `set_nb_ratios` on the training data before training.
     - `bilstm`: a bidirectional LSTM (64 units each way, padding masked), max pooling over
       time, dropout, softmax.
 
     Args:
-        architecture: `"cnn"`, `"bag"` or `"bilstm"`.
+        architecture: `"cnn"`, `"bag"`, `"bilstm"` or `"hybrid"`.
         embeddings: The embedding layers (two channels: concatenated for `bag` and
             `bilstm`).
         num_classes: Output classes.
@@ -61,7 +67,7 @@ def build_model(
         x = layers.Concatenate()(pooled)
     else:
         x = channels[0] if len(channels) == 1 else layers.Concatenate()(channels)
-        if architecture == "bag":
+        if architecture in ("bag", "hybrid"):
             x = layers.Concatenate()(
                 [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]
             )
@@ -69,6 +75,12 @@ def build_model(
             x = layers.Bidirectional(layers.LSTM(64, return_sequences=True))(x)
             x = layers.GlobalMaxPooling1D()(x)
     x = layers.Dropout(dropout)(x)
+    if architecture == "hybrid":
+        ngrams = HashedNgrams(name="ngrams")(inputs)
+        scores = [NBLinear(BUCKETS, num_classes, name="nb_linear")(ngrams)]
+        scores.append(layers.Dense(num_classes, name="embedding_scores")(x))
+        outputs = layers.Activation("softmax", name="softmax")(layers.Add()(scores))
+        return keras.Model(inputs, outputs, name="kembed_hybrid")
     outputs = layers.Dense(
         num_classes,
         activation="softmax",
@@ -78,12 +90,28 @@ def build_model(
     return keras.Model(inputs, outputs, name=f"kembed_{architecture}")
 
 
+def set_nb_ratios(model: keras.Model, x: np.ndarray, y: np.ndarray) -> None:
+    """Counts the naive Bayes log-count ratios of a `hybrid` model's n-grams on the
+    training texts `x` (padded word ids) and labels `y`, and sets them in its
+    `NBLinear` layer (nothing for other models)."""
+    names = {layer.name for layer in model.layers}
+    if "nb_linear" not in names:
+        return
+    hashing, linear = model.get_layer("ngrams"), model.get_layer("nb_linear")
+    ngrams = np.concatenate(
+        [keras.ops.convert_to_numpy(hashing(x[i : i + 4096])) for i in range(0, len(x), 4096)]
+    )
+    linear.set_ratios(nb_ratios(ngrams, y, linear.classes, buckets=linear.buckets))
+
+
 def compile_classifier(model: keras.Model, optimizer: str, learning_rate: float) -> None:
     """Compiles a classifier: `"adam"` or `"adadelta"` (Kim's rho 0.95, epsilon 1e-6),
     sparse categorical cross-entropy, and accuracy weighted so that the rows padding a
     data-parallel batch do not count."""
     if optimizer == "adadelta":
         chosen = keras.optimizers.Adadelta(learning_rate, rho=0.95, epsilon=1e-6)
+    elif optimizer == "adagrad":
+        chosen = keras.optimizers.Adagrad(learning_rate)
     else:
         chosen = keras.optimizers.Adam(learning_rate)
     model.compile(

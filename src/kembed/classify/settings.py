@@ -11,9 +11,9 @@ from typing import Any
 
 from kembed._settings import positive_integers
 
-ARCHITECTURES = ("cnn", "bag", "bilstm")
+ARCHITECTURES = ("cnn", "bag", "bilstm", "hybrid")
 EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
-OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0}  # and their default learning rates
+OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0, "adagrad": 0.1}  # and their default rates
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +41,7 @@ class ClassifierSettings:
     max_length: int | None = None
     output_dim: int = 100
     batch_size: int = 50
-    optimizer: str = "adam"
+    optimizer: str | None = None
     learning_rate: float | None = None
     split_clitics: bool = False
     seed: int | None = None
@@ -55,6 +55,8 @@ class ClassifierSettings:
             raise ValueError(
                 f"`embedding` must be one of {EMBEDDINGS}. Received: embedding={self.embedding!r}"
             )
+        if self.optimizer is None:  # Adagrad suits the sparse n-gram weights of `hybrid`
+            object.__setattr__(self, "optimizer", "adagrad" if self.model == "hybrid" else "adam")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(
                 f"`optimizer` must be one of {tuple(OPTIMIZERS)}. "
@@ -140,7 +142,7 @@ class FitSettings:
         early_stopping: Stop when `monitor` has not improved for `patience` epochs.
         patience: Epochs without improvement before stopping.
         monitor: Optional `"val_accuracy"` or `"val_loss"` (by default the loss for
-            `"bag"`, the accuracy for the others).
+            `"bag"` and `"hybrid"`, the accuracy for the others).
     """
 
     validation_split: float = 0.1

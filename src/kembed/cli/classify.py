@@ -25,7 +25,9 @@ ModelPath = Annotated[Path, typer.Argument(help="A classifier saved by `classify
 TextColumn = Annotated[str, typer.Option(help="CSV column holding the texts.")]
 LabelColumn = Annotated[str, typer.Option(help="CSV column holding the labels.")]
 Errors = Annotated[str, typer.Option(help="raise, or skip (and list) rows that cannot be read.")]
-Model = Annotated[str, typer.Option(help="cnn (Kim 2014), bag or bilstm.")]
+Model = Annotated[
+    str, typer.Option(help="cnn (Kim 2014), bag, bilstm, or hybrid (bag + NB-weighted n-grams).")
+]
 Embedding = Annotated[str, typer.Option(help="learned, static, non-static, oov or multichannel.")]
 VectorsOption = Annotated[
     str | None,
@@ -81,7 +83,12 @@ ProcessId = Annotated[
 Clitics = Annotated[
     bool, typer.Option("--split-clitics", help="it's -> it 's, don't -> do n't (as GloVe).")
 ]
-Optimizer = Annotated[str, typer.Option(help="adam, or adadelta (Kim 2014).")]
+Optimizer = Annotated[
+    str | None,
+    typer.Option(
+        help="adam, adagrad or adadelta (Kim 2014). Default: adagrad for hybrid, else adam."
+    ),
+]
 
 
 def _read(data, text_column, label_column, encoding, errors):
@@ -133,7 +140,7 @@ def fit(
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
     max_length: Annotated[int | None, typer.Option(min=1, help="Words per text.")] = None,
     batch_size: BatchSize = 50,
-    optimizer: Optimizer = "adam",
+    optimizer: Optimizer = None,
     seed: Seed = None,
     split_clitics: Clitics = False,
     plots: Plots = None,
@@ -297,7 +304,7 @@ def cv(
     patience: Patience = 5,
     monitor: Monitor = None,
     num_words: Annotated[int | None, typer.Option(min=2, help="Vocabulary size.")] = None,
-    optimizer: Optimizer = "adam",
+    optimizer: Optimizer = None,
     seed: Annotated[int, typer.Option(help="Seed of the folds and the models.")] = 0,
     split_clitics: Clitics = False,
     text_column: TextColumn = "text",
