@@ -14,7 +14,7 @@ import pytest
 
 from kembed import Vectors
 from kembed.classify import FitSettings
-from kembed.errors import DataWarning, TrainingInterrupted
+from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
 
 pytestmark = pytest.mark.keras
 
@@ -187,11 +187,11 @@ def test_labels_never_seen_in_training_are_named(trained):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"model": "rnn"}, r"`model` must be one of \('cnn', 'bag', 'bilstm'\)"),
+        ({"model": "rnn"}, r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid'\)"),
         ({"embedding": "frozen"}, r"`embedding` must be one of"),
         ({"embedding": "static"}, r"needs pretrained vectors: pass vectors="),
         ({"max_length": 0}, r"`max_length` must be a positive integer"),
-        ({"optimizer": "sgd"}, r"`optimizer` must be one of \('adam', 'adadelta'\)"),
+        ({"optimizer": "sgd"}, r"`optimizer` must be one of \('adam', 'adadelta', 'adagrad'\)"),
         ({"learning_rate": 0}, r"`learning_rate` must be positive"),
     ],
 )
@@ -391,3 +391,30 @@ def test_a_hybrid_classifier_learns_and_round_trips(embedding, tmp_path):
     loaded = TextClassifier.load(tmp_path / "h.kembed")
     unseen = ["zork great film", "boring plot", "never seen words"]
     np.testing.assert_array_equal(loaded.predict_proba(unseen), clf.predict_proba(unseen))
+
+
+def test_probabilities_are_calibrated_on_the_held_out_texts(tmp_path):
+    texts, labels = _data(300, seed=4)
+    flip = {"neg": "pos", "pos": "neg"}
+    labels = [flip[y] if i % 5 == 0 else y for i, y in enumerate(labels)]  # 20 % noise
+    clf = TextClassifier("bag", output_dim=8, seed=0, learning_rate=0.05)
+    clf.fit(texts, labels, epochs=30, early_stopping=False, verbose=0)
+    held = clf.evaluate_held_out(texts, labels)
+    assert clf.temperature != 1.0
+    assert held.ece is not None and held.ece_uncalibrated is not None
+    raw = clf.predict_proba(texts, calibrated=False)
+    calibrated = clf.predict_proba(texts)
+    assert (raw.argmax(axis=1) == calibrated.argmax(axis=1)).all()
+    truth = np.array([clf.classes.index(y) for y in labels])[clf.held_out]
+    rows = np.arange(len(truth))
+    nll = [-np.log(p[clf.held_out][rows, truth]).mean() for p in (raw, calibrated)]
+    assert nll[1] <= nll[0]  # what the temperature minimises on these texts
+    clf.save(tmp_path / "c.kembed")
+    loaded = TextClassifier.load(tmp_path / "c.kembed")
+    assert loaded.temperature == clf.temperature
+    np.testing.assert_allclose(loaded.predict_proba(texts), calibrated, rtol=1e-6)
+    meta = json.loads(zipfile.ZipFile(tmp_path / "c.kembed").read("classifier.json"))
+    meta["temperature"] = "hot"
+    _rewrite(tmp_path / "c.kembed", "classifier.json", meta)
+    with pytest.raises(CorpusError, match="`temperature` must be a number"):
+        TextClassifier.load(tmp_path / "c.kembed")

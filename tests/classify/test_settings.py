@@ -28,9 +28,17 @@ def test_an_archive_from_before_the_optimizer_setting_reads_as_adadelta():
 @pytest.mark.parametrize(
     ("options", "error", "match"),
     [
-        ({"model": "rnn"}, ValueError, r"`model` must be one of \('cnn', 'bag', 'bilstm'\)"),
+        (
+            {"model": "rnn"},
+            ValueError,
+            r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid'\)",
+        ),
         ({"embedding": "frozen"}, ValueError, r"`embedding` must be one of"),
-        ({"optimizer": "sgd"}, ValueError, r"`optimizer` must be one of \('adam', 'adadelta'\)"),
+        (
+            {"optimizer": "sgd"},
+            ValueError,
+            r"`optimizer` must be one of \('adam', 'adadelta', 'adagrad'\)",
+        ),
         ({"learning_rate": 0}, ValueError, r"`learning_rate` must be positive"),
         ({"max_length": 0}, ValueError, r"`max_length` must be a positive integer"),
         ({"batch_size": 2.5}, ValueError, r"`batch_size` must be a positive integer"),

@@ -117,7 +117,7 @@ def test_fit_takes_the_optimizer(data, tmp_path):
     assert (settings["optimizer"], settings["learning_rate"]) == ("adadelta", 1.0)
     result = runner.invoke(app, [*args[:-1], "sgd", "--overwrite"])
     assert result.exit_code != 0
-    assert "`optimizer` must be one of ('adam', 'adadelta')" in str(result.exception)
+    assert "`optimizer` must be one of ('adam', 'adadelta', 'adagrad')" in str(result.exception)
 
 
 def test_fit_and_cv_take_the_early_stopping_options(data, tmp_path, monkeypatch):

@@ -7,6 +7,8 @@ import dataclasses
 
 import numpy as np
 
+from kembed.classify.calibration import expected_calibration_error, scaled
+
 
 @dataclasses.dataclass
 class Evaluation:
@@ -16,6 +18,8 @@ class Evaluation:
         labels: The class names, in the order of the matrix rows and columns.
         confusion: `confusion[i, j]` counts documents of class `i` predicted as `j`.
         loss: The model's loss on the data, if known.
+        ece: The expected calibration error of the probabilities, if known.
+        ece_uncalibrated: The same before temperature scaling, if known.
 
     Example:
 
@@ -27,6 +31,8 @@ class Evaluation:
     labels: list[str]
     confusion: np.ndarray
     loss: float | None = None
+    ece: float | None = None
+    ece_uncalibrated: float | None = None
 
     @property
     def support(self) -> np.ndarray:
@@ -78,6 +84,8 @@ class Evaluation:
             "accuracy": self.accuracy,
             "macro_f1": self.macro_f1,
             "loss": self.loss,
+            "ece": self.ece,
+            "ece_uncalibrated": self.ece_uncalibrated,
             "per_class": {
                 label: {
                     "precision": float(p),
@@ -96,7 +104,13 @@ class Evaluation:
         width = max(8, *(len(label) for label in self.labels))
         lines = [
             f"accuracy {self.accuracy:.4f}   macro-F1 {self.macro_f1:.4f}"
-            + (f"   loss {self.loss:.4f}" if self.loss is not None else ""),
+            + (f"   loss {self.loss:.4f}" if self.loss is not None else "")
+            + (f"   ECE {self.ece:.4f}" if self.ece is not None else "")
+            + (
+                f" ({self.ece_uncalibrated:.4f} uncalibrated)"
+                if self.ece_uncalibrated is not None
+                else ""
+            ),
             "",
             f"{'class':<{width}} {'precision':>9} {'recall':>7} {'F1':>7} {'support':>8}",
         ]
@@ -131,16 +145,26 @@ def evaluation(
     return Evaluation(list(labels), confusion, loss)
 
 
-def probability_evaluation(labels: list[str], truth: np.ndarray, proba: np.ndarray) -> Evaluation:
+def probability_evaluation(
+    labels: list[str], truth: np.ndarray, proba: np.ndarray, *, temperature: float = 1.0
+) -> Evaluation:
     """The `Evaluation` of class probabilities: the most probable class as the prediction,
-    and the mean cross-entropy (probabilities clipped at 1e-7) as the loss.
+    the mean cross-entropy (probabilities clipped at 1e-7) as the loss, and the expected
+    calibration error, of `proba` scaled by `temperature` (and, if that is not 1, of
+    `proba` as given, as `ece_uncalibrated`).
 
     Example:
 
     >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
     >>> e = probability_evaluation(["neg", "pos"], np.array([0, 1, 1]), proba)
-    >>> round(e.accuracy, 3), round(e.loss, 3)
-    (0.667, 0.415)
+    >>> round(e.accuracy, 3), round(e.loss, 3), round(e.ece, 3)
+    (0.667, 0.415, 0.3)
     """
-    picked = np.clip(proba[np.arange(len(truth)), truth], 1e-7, 1.0)
-    return evaluation(labels, truth, proba.argmax(axis=1), float(-np.log(picked).mean()))
+    calibrated = scaled(proba, temperature)
+    picked = np.clip(calibrated[np.arange(len(truth)), truth], 1e-7, 1.0)
+    loss = float(-np.log(picked).mean()) if len(truth) else None
+    result = evaluation(labels, truth, proba.argmax(axis=1), loss)
+    result.ece = expected_calibration_error(calibrated, truth)
+    if temperature != 1.0:
+        result.ece_uncalibrated = expected_calibration_error(proba, truth)
+    return result
