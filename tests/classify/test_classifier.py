@@ -187,7 +187,7 @@ def test_labels_never_seen_in_training_are_named(trained):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"model": "rnn"}, r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid'\)"),
+        ({"model": "rnn"}, r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid', 'auto'\)"),
         ({"embedding": "frozen"}, r"`embedding` must be one of"),
         ({"embedding": "static"}, r"needs pretrained vectors: pass vectors="),
         ({"max_length": 0}, r"`max_length` must be a positive integer"),

@@ -31,7 +31,7 @@ def test_an_archive_from_before_the_optimizer_setting_reads_as_adadelta():
         (
             {"model": "rnn"},
             ValueError,
-            r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid'\)",
+            r"`model` must be one of \('cnn', 'bag', 'bilstm', 'hybrid', 'auto'\)",
         ),
         ({"embedding": "frozen"}, ValueError, r"`embedding` must be one of"),
         (

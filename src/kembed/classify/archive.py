@@ -13,6 +13,8 @@ from typing import Any
 import keras
 
 from kembed._io import atomic_write, check_output, format_problem
+from kembed.classify.selection import Selection
+from kembed.classify.settings import ClassifierSettings, FitSettings
 from kembed.errors import CorpusError
 from kembed.text import Tokenizer, tokenizer_from_json
 
@@ -84,3 +86,25 @@ def read_classifier(path: str | os.PathLike[str]) -> tuple[dict[str, Any], Token
             f"{outputs} outputs: the archive is damaged. Train and save it again.",
         )
     return meta, tokenizer, model
+
+
+def read_state(meta: dict, path: str | os.PathLike[str]):
+    """The settings in an archive's `classifier.json`: `(ClassifierSettings, FitSettings or
+    None, temperature, Selection or None)`.
+
+    Raises:
+        CorpusError: if a setting holds a bad value.
+    """
+    try:
+        saved = ClassifierSettings.from_dict(meta["settings"])
+        fit = FitSettings.from_dict(meta["fit"]) if meta.get("fit") is not None else None
+        temperature = meta.get("temperature", 1.0)
+        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+            raise ValueError(f"`temperature` must be a number. Received: {temperature!r}")
+        if not 0 < temperature < float("inf"):
+            raise ValueError(f"`temperature` must be positive. Received: {temperature!r}")
+        chosen = meta["settings"].get("selection")
+        selection = Selection(**chosen) if chosen is not None else None
+    except (TypeError, ValueError) as error:
+        raise CorpusError(path, None, f"its classifier.json holds bad settings: {error}") from None
+    return saved, fit, float(temperature), selection

@@ -5,31 +5,29 @@ saved and loaded as one atomic file (`kembed.classify.archive`). Keras code."""
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
-import warnings
 from collections.abc import Sequence
 
 import keras
 import numpy as np
 
 from kembed._settings import resolve
-from kembed.classify.archive import read_classifier, write_classifier
+from kembed.classify import inputs
+from kembed.classify.archive import read_classifier, read_state, write_classifier
 from kembed.classify.calibration import fit_temperature, scaled
-from kembed.classify.inputs import check_data, check_texts, held_out_split, label_indices
 from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, probability_evaluation
 from kembed.classify.models import (
     MIN_LENGTH,
     build_model,
     compile_classifier,
-    pretrained_channels,
+    embedding_layers,
     set_nb_ratios,
 )
+from kembed.classify.selection import Selection, choose
 from kembed.classify.settings import ClassifierSettings, FitSettings
 from kembed.distribute import DataParallelTraining
-from kembed.embedding import candidate_words
-from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
+from kembed.errors import TrainingInterrupted
 from kembed.text import Tokenizer, split_clitics
 from kembed.vectors.store import Vectors
 
@@ -51,9 +49,12 @@ class TextClassifier:
     1
 
     Args:
-        model: `"cnn"` (Kim 2014, the default), `"bag"`, `"bilstm"` or `"hybrid"`
-            (`bag` beside an NBSVM-like linear model over word 1- to 3-grams: the most
-            accurate on MR and SUBJ, see BENCHMARKS.md).
+        model: `"cnn"` (Kim 2014, the default), `"bag"`, `"bilstm"`, `"hybrid"` (`bag`
+            beside an NBSVM-like linear model over word 1- to 3-grams: the most accurate
+            on MR and SUBJ, see BENCHMARKS.md) or `"auto"`: `fit` cross-validates the
+            architectures and embedding modes (3 folds of the training texts, the most
+            promising first, within `budget` seconds), trains the best on all the texts
+            and keeps what it tried in `selection`.
         embedding: `"learned"` (random init; the default), `"static"` (pretrained,
             frozen), `"non-static"` (pretrained, fine-tuned), `"oov"` (pretrained frozen,
             rows of unknown words learn) or `"multichannel"` (a static and a non-static
@@ -76,6 +77,8 @@ class TextClassifier:
             tokenising, as GloVe's and word2vec's tokenizers did, so that pretrained
             vectors cover these words. Defaults to False.
         seed: Optional int: the same seed gives the same model.
+        budget: Seconds `model="auto"` may take, choice and final training together.
+            Defaults to 600.
     """
 
     def __init__(
@@ -93,21 +96,13 @@ class TextClassifier:
         learning_rate: float | None = None,
         split_clitics: bool = False,
         seed: int | None = None,
+        budget: float = 600.0,
     ):
         source = None if vectors is None or isinstance(vectors, Vectors) else str(vectors)
         built = ClassifierSettings(
-            model,
-            embedding,
-            source,
-            num_words,
-            max_length,
-            output_dim,
-            batch_size,
-            optimizer,
-            learning_rate,
-            split_clitics,
-            seed,
-        )
+            model, embedding, source, num_words, max_length, output_dim,
+            batch_size, optimizer, learning_rate, split_clitics, seed, budget,
+        )  # fmt: skip
         settings = resolve(settings, built, ClassifierSettings(), "settings")
         if settings.embedding != "learned" and vectors is None and settings.vectors is None:
             raise ValueError(
@@ -125,6 +120,7 @@ class TextClassifier:
         self.held_out: np.ndarray | None = None
         self.fit_settings: FitSettings | None = None
         self.temperature = 1.0
+        self.selection: Selection | None = None
 
     def untrained_copy(self, *, seed: int | None = None) -> TextClassifier:
         """A new, untrained classifier made with this one's arguments (and vectors).
@@ -166,11 +162,8 @@ class TextClassifier:
         with `early_stopping`, training stops when its `monitor` has not improved for
         `patience` epochs and the best weights are kept. `monitor` defaults to
         `"val_loss"` for `"bag"` and `"hybrid"`, `"val_accuracy"` for the others, and
-        `epochs` to 100 when stopping on the loss, 25 otherwise. `bag` learns slowly: on a hundred
-        held-out texts the accuracy is flat or noisy for many epochs while the loss still
-        falls (1,200 MR texts, four seeds: 66.3 % on average on the loss, 62.3 % on the
-        accuracy; level on all of MR and SUBJ); the non-static CNN does worse on the loss
-        (MR, 10 folds: 72.6 % against 74.2 %). `settings` (a `FitSettings`) holds
+        `epochs` to 100 when stopping on the loss, 25 otherwise (why: BENCHMARKS.md,
+        "Sentence classification"). `settings` (a `FitSettings`) holds
         `validation_split` to `monitor` in one object; pass it or those keywords. What
         was used (with `epochs` and `monitor` filled in) is `fit_settings`, saved with
         the classifier.
@@ -205,10 +198,13 @@ class TextClassifier:
         """
         built = FitSettings(validation_split, epochs, early_stopping, patience, monitor)
         settings = resolve(settings, built, FitSettings(), "settings")
+        texts, labels = inputs.check_data(texts, labels)
+        if self._arguments.model == "auto":
+            self.selection = choose(self, texts, labels, settings)
+            self.settings = dataclasses.replace(self._arguments, **self.selection.chosen)
         monitor = settings.monitor
         if monitor is None:
             monitor = "val_loss" if self.settings["model"] in ("bag", "hybrid") else "val_accuracy"
-        texts, labels = check_data(texts, labels)
         texts = self._prepare(texts)
         classes = sorted(set(labels))
         if len(classes) < 2:
@@ -262,21 +258,14 @@ class TextClassifier:
     def _encode_for_training(self, texts: list[str], y: np.ndarray, split: float, seed: int):
         """Holds out the validation part, fits the tokenizer on the rest and pads every
         text: `(x, train rows, held-out rows)`."""
-        train, held = held_out_split(y, split, seed)
+        train, held = inputs.held_out_split(y, split, seed)
         self.held_out = held  # the indices of the validation part, for reports
         self.tokenizer = Tokenizer(num_words=self.settings["num_words"], oov_token=_OOV)
         self.tokenizer.fit_on_texts([texts[i] for i in train])
         sequences = self.tokenizer.texts_to_sequences(texts)
         if not any(sequences):
             raise ValueError("The texts hold no words: check the text column and the encoding.")
-        if split and not len(held):
-            warnings.warn(
-                f"No texts held out: with validation_split={split} every class "
-                f"needs at least {math.floor(0.5 / split) + 1:,} texts. Training runs "
-                "every epoch without early stopping, and nothing measures it.",
-                DataWarning,
-                stacklevel=3,
-            )
+        inputs.warn_if_none_held(split, held)
         if self.settings["max_length"] is None:
             longest = max(len(sequences[i]) for i in train)
             self.settings = dataclasses.replace(self.settings, max_length=max(longest, MIN_LENGTH))
@@ -293,17 +282,7 @@ class TextClassifier:
 
     def _build(self) -> keras.Model:
         s = self.settings
-        rows = s["num_words"] or len(self.tokenizer.word_index) + 1
-        if s["embedding"] == "learned":
-            embeddings = [keras.layers.Embedding(rows, s["output_dim"], name="embedding")]
-        else:
-            vectors = self._vectors
-            if vectors is None:
-                vectors = Vectors.load(s["vectors"], vocab=candidate_words(self.tokenizer))
-            seed = s["seed"] if s["seed"] is not None else int(np.random.randint(2**31))
-            embeddings, self.coverage = pretrained_channels(
-                vectors, self.tokenizer, s["embedding"], rows=rows, seed=seed
-            )
+        embeddings, self.coverage = embedding_layers(s, self.tokenizer, self._vectors)
         model = build_model(
             s["model"],
             embeddings,
@@ -319,10 +298,8 @@ class TextClassifier:
         """Class probabilities, one row per text, columns in the order of `classes`
         (no texts give a (0, classes) array).
 
-        `fit` calibrates them on the texts it held out (temperature scaling: the model's
-        log-probabilities divided by the `temperature` that fits those texts best), so a
-        probability of 0.8 is right about 80 % of the time; `calibrated=False` gives the
-        model's own. The most probable class is the same either way.
+        Calibrated on the texts `fit` held out (the log-probabilities divided by the
+        `temperature` that fits them best); `calibrated=False` gives the model's own.
 
         Example:
 
@@ -333,7 +310,7 @@ class TextClassifier:
         ((3, 2), True)
         """
         self._check_fitted()
-        texts = self._prepare(check_texts(texts))
+        texts = self._prepare(inputs.check_texts(texts))
         if not texts:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         x = self._pad(self.tokenizer.texts_to_sequences(texts))
@@ -370,8 +347,8 @@ class TextClassifier:
             ValueError: if a label was not among those the model was trained on.
         """
         self._check_fitted()
-        texts, labels = check_data(texts, labels)
-        truth = label_indices(labels, self.classes)
+        texts, labels = inputs.check_data(texts, labels)
+        truth = inputs.label_indices(labels, self.classes)
         return probability_evaluation(
             [str(c) for c in self.classes],
             truth,
@@ -434,8 +411,8 @@ class TextClassifier:
         """
         self._check_fitted()
         meta = {"classes": self.classes, "settings": self.settings.to_dict()}
-        if self.fit_settings is not None:
-            meta["fit"] = self.fit_settings.to_dict()
+        meta["settings"]["selection"] = self.selection and self.selection.to_dict()
+        meta["fit"] = self.fit_settings and self.fit_settings.to_dict()
         meta["temperature"] = self.temperature
         write_classifier(path, self.model, self.tokenizer, meta, overwrite=overwrite)
 
@@ -458,23 +435,12 @@ class TextClassifier:
                 by a newer version.
         """
         meta, tokenizer, model = read_classifier(path)
-        try:
-            saved = ClassifierSettings.from_dict(meta["settings"])
-            fit = FitSettings.from_dict(meta["fit"]) if meta.get("fit") is not None else None
-            temperature = meta.get("temperature", 1.0)
-            if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
-                raise ValueError(f"`temperature` must be a number. Received: {temperature!r}")
-            if not 0 < temperature < float("inf"):
-                raise ValueError(f"`temperature` must be positive. Received: {temperature!r}")
-        except (TypeError, ValueError) as error:
-            raise CorpusError(
-                path, None, f"its classifier.json holds bad settings: {error}"
-            ) from None
+        saved, fit, temperature, selection = read_state(meta, path)
         self = cls(settings=dataclasses.replace(saved, embedding="learned", vectors=None))
         self.settings = saved  # the embedding it was trained with (its weights are saved)
         self.classes, self.tokenizer, self.model = meta["classes"], tokenizer, model
         self.fit_settings = fit
-        self.temperature = float(temperature)
+        self.temperature, self.selection = temperature, selection
         return self
 
     def __repr__(self) -> str:

@@ -3,9 +3,13 @@ split of the held-out part. numpy only; no Keras."""
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import numpy as np
+
+from kembed.errors import DataWarning
 
 
 def check_texts(texts) -> list[str]:
@@ -52,6 +56,18 @@ def held_out_split(
     held = np.sort(np.concatenate(held)) if held else np.array([], dtype=int)
     train = rng.permutation(np.setdiff1d(np.arange(len(y)), held))
     return train, held
+
+
+def warn_if_none_held(fraction: float, held: np.ndarray) -> None:
+    """A `DataWarning` when a `fraction` above 0 held out no text."""
+    if fraction and not len(held):
+        warnings.warn(
+            f"No texts held out: with validation_split={fraction} every class "
+            f"needs at least {math.floor(0.5 / fraction) + 1:,} texts. Training runs "
+            "every epoch without early stopping, and nothing measures it.",
+            DataWarning,
+            stacklevel=4,
+        )
 
 
 def label_indices(labels: list, classes: list) -> np.ndarray:

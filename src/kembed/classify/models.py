@@ -10,6 +10,7 @@ from keras import layers
 
 from kembed.classify.ngrams import BUCKETS, HashedNgrams, NBLinear, nb_ratios
 from kembed.classify.settings import ARCHITECTURES
+from kembed.embedding import candidate_words
 from kembed.vectors import Vectors
 
 FILTER_WIDTHS = (3, 4, 5)
@@ -161,6 +162,19 @@ def pretrained_channels(vectors: Vectors, tokenizer, mode: str, *, rows: int, se
         layers.append(layer)
         reports.append(report)
     return layers, reports[0]
+
+
+def embedding_layers(settings, tokenizer, vectors: Vectors | None):
+    """The embedding layers of a classifier with `ClassifierSettings` `settings` and a
+    fitted `tokenizer`, and the `CoverageReport` of pretrained ones (else None): pretrained
+    rows from `vectors`, or (if None) from the file or source the settings name."""
+    rows = settings.num_words or len(tokenizer.word_index) + 1
+    if settings.embedding == "learned":
+        return [keras.layers.Embedding(rows, settings.output_dim, name="embedding")], None
+    if vectors is None:
+        vectors = Vectors.load(settings.vectors, vocab=candidate_words(tokenizer))
+    seed = settings.seed if settings.seed is not None else int(np.random.randint(2**31))
+    return pretrained_channels(vectors, tokenizer, settings.embedding, rows=rows, seed=seed)
 
 
 def learned_vectors(classifier, *, channel: int = -1) -> Vectors:

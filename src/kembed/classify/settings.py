@@ -12,6 +12,7 @@ from typing import Any
 from kembed._settings import positive_integers
 
 ARCHITECTURES = ("cnn", "bag", "bilstm", "hybrid")
+MODELS = (*ARCHITECTURES, "auto")  # "auto": chosen by cross-validation in `fit`
 EMBEDDINGS = ("learned", "static", "non-static", "oov", "multichannel")
 OPTIMIZERS = {"adam": 1e-3, "adadelta": 1.0, "adagrad": 0.1}  # and their default rates
 
@@ -45,16 +46,33 @@ class ClassifierSettings:
     learning_rate: float | None = None
     split_clitics: bool = False
     seed: int | None = None
+    budget: float = 600.0
 
     def __post_init__(self) -> None:
-        if self.model not in ARCHITECTURES:
-            raise ValueError(
-                f"`model` must be one of {ARCHITECTURES}. Received: model={self.model!r}"
-            )
+        if self.model not in MODELS:
+            raise ValueError(f"`model` must be one of {MODELS}. Received: model={self.model!r}")
+        if isinstance(self.budget, bool) or not isinstance(self.budget, (int, float)):
+            raise ValueError(f"`budget` must be a number of seconds. Received: {self.budget!r}")
+        if not self.budget >= 0:
+            raise ValueError(f"`budget` must be 0 or more seconds. Received: {self.budget!r}")
         if self.embedding not in EMBEDDINGS:
             raise ValueError(
                 f"`embedding` must be one of {EMBEDDINGS}. Received: embedding={self.embedding!r}"
             )
+        if self.optimizer is not None or self.model != "auto":  # auto: each model's own
+            self._resolve_optimizer()
+        for name in ("max_length", "num_words", "output_dim", "batch_size"):
+            value = getattr(self, name)
+            if value is None and name in ("max_length", "num_words"):
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer. Received: {value!r}")
+        if self.vectors is not None and not isinstance(self.vectors, str):
+            raise TypeError(
+                f"`vectors` must be a file or source name or None. Received: {self.vectors!r}"
+            )
+
+    def _resolve_optimizer(self) -> None:
         if self.optimizer is None:  # Adagrad suits the sparse n-gram weights of `hybrid`
             object.__setattr__(self, "optimizer", "adagrad" if self.model == "hybrid" else "adam")
         if self.optimizer not in OPTIMIZERS:
@@ -66,16 +84,6 @@ class ClassifierSettings:
             object.__setattr__(self, "learning_rate", OPTIMIZERS[self.optimizer])
         elif isinstance(self.learning_rate, bool) or not self.learning_rate > 0:
             raise ValueError(f"`learning_rate` must be positive. Received: {self.learning_rate!r}")
-        for name in ("max_length", "num_words", "output_dim", "batch_size"):
-            value = getattr(self, name)
-            if value is None and name in ("max_length", "num_words"):
-                continue
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer. Received: {value!r}")
-        if self.vectors is not None and not isinstance(self.vectors, str):
-            raise TypeError(
-                f"`vectors` must be a file or source name or None. Received: {self.vectors!r}"
-            )
 
     def __getitem__(self, name: str) -> Any:
         """Read access by key, as when the settings were a dict."""
