@@ -224,3 +224,32 @@ def test_fit_on_fine_tuned_vectors_plots_the_words_that_moved(data, tmp_path):
     assert result.exit_code == 0, result.output
     shift = tmp_path / "plots" / "embedding_shift.png"
     assert f"wrote {shift}" in result.output and shift.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_fit_with_model_auto_prints_what_it_tried_and_saves_the_winner(data, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "classify", "fit", str(data), "-o", str(tmp_path / "auto.kembed"),
+            "--model", "auto", "--budget", "600", "--epochs", "5", "--seed", "1",
+            "--verbose", "0", "--text-column", "review", "--label-column", "sentiment",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "auto: 3-fold accuracy on the training texts (budget 600 s)" in result.output
+    assert "<- chosen" in result.output and "ECE" in result.output
+    from kembed.classify.classifier import TextClassifier
+
+    loaded = TextClassifier.load(tmp_path / "auto.kembed")
+    assert loaded.settings["model"] in ("hybrid", "bag", "cnn")
+    assert loaded.selection.chosen["model"] == loaded.settings["model"]
+    json_result = runner.invoke(
+        app,
+        [
+            "classify", "evaluate", str(tmp_path / "auto.kembed"), str(data), "--json",
+            "--text-column", "review", "--label-column", "sentiment",
+        ],
+    )  # fmt: skip
+    assert json_result.exit_code == 0, json_result.output
+    evaluation = json.loads(json_result.stdout)
+    assert 0 <= evaluation["ece"] <= 1 and "ece_uncalibrated" in evaluation

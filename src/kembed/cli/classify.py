@@ -26,7 +26,14 @@ TextColumn = Annotated[str, typer.Option(help="CSV column holding the texts.")]
 LabelColumn = Annotated[str, typer.Option(help="CSV column holding the labels.")]
 Errors = Annotated[str, typer.Option(help="raise, or skip (and list) rows that cannot be read.")]
 Model = Annotated[
-    str, typer.Option(help="cnn (Kim 2014), bag, bilstm, or hybrid (bag + NB-weighted n-grams).")
+    str,
+    typer.Option(
+        help="cnn (Kim 2014), bag, bilstm, hybrid (bag + NB-weighted n-grams), or auto "
+        "(cross-validate them on the training data within --budget, train the best)."
+    ),
+]
+Budget = Annotated[
+    float, typer.Option(min=0.0, help="Seconds --model auto may take, choice and training.")
 ]
 Embedding = Annotated[str, typer.Option(help="learned, static, non-static, oov or multichannel.")]
 VectorsOption = Annotated[
@@ -130,6 +137,7 @@ def fit(
     model: Model = "cnn",
     embedding: Embedding = "learned",
     vectors: VectorsOption = None,
+    budget: Budget = 600.0,
     epochs: Epochs = None,
     validation_split: Annotated[
         float, typer.Option(min=0.0, max=0.9, help="Fraction held out for early stopping.")
@@ -199,6 +207,7 @@ def fit(
         optimizer=optimizer,
         split_clitics=split_clitics,
         seed=seed,
+        budget=budget,
     )
     try:
         history = clf.fit(
@@ -223,6 +232,8 @@ def fit(
     if rank:
         typer.echo(f"process {rank}: trained; process 0 saves the model.")
         return
+    if clf.selection is not None:
+        typer.echo(str(clf.selection))
     if clf.coverage is not None:
         typer.echo(str(clf.coverage))
     clf.save(out, overwrite=overwrite)
@@ -300,6 +311,7 @@ def cv(
     model: Model = "cnn",
     embedding: Embedding = "learned",
     vectors: VectorsOption = None,
+    budget: Budget = 600.0,
     epochs: Epochs = None,
     patience: Patience = 5,
     monitor: Monitor = None,
@@ -325,6 +337,7 @@ def cv(
         num_words=num_words,
         optimizer=optimizer,
         split_clitics=split_clitics,
+        budget=budget,
     )
 
     def progress(k, result):
