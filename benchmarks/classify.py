@@ -10,8 +10,12 @@ stops early on the validation loss, with up to 100 epochs instead of 25.
 Results are appended to a JSON-lines file as they come (`--out`), so a long run can be
 resumed (`--resume`) and summarised (`--summary`).
 
-    python benchmarks/classify.py [--folds 10] [--datasets mr subj] [--keras-io-folds N]
-        [--out classify.jsonl] [--resume] [--summary]
+    python benchmarks/classify.py [--folds 10] [--datasets mr subj] [--rows ROW ...]
+        [--keras-io-folds N] [--auto-budget SECONDS] [--out classify.jsonl] [--resume]
+        [--summary]
+
+The peers (rows `tfidf-lr`, `nbsvm`, `fasttext`) need the `peers` extra; `auto` lets
+`model="auto"` choose within `--auto-budget` seconds a fold (default 600, its default).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ KIM = {  # Table 2, test accuracy %, 300-d word2vec vectors
     },
 }
 ROWS = (
+    "auto",
     "hybrid/non-static",
     "hybrid/learned",
     "cnn/learned",
@@ -57,6 +62,7 @@ ROWS = (
     "fasttext",
 )
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")
+AUTO_BUDGET = 600.0  # seconds per fold for the "auto" row (--auto-budget)
 C_GRID = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]  # the peers' C, chosen by inner 3-fold CV
 FILES = {
     "mr": ("mr", ["rt-polarity.pos", "rt-polarity.neg"]),
@@ -80,6 +86,11 @@ def load(name: str):
 def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
     from kembed.classify.classifier import TextClassifier
 
+    if row == "auto":  # chooses among every model and embedding, GloVe 6B 50d given
+        clf = TextClassifier("auto", vectors="glove-6B-50d", seed=seed, budget=AUTO_BUDGET)
+        clf.fit(train_x, train_y, verbose=0)
+        print(f"    {clf.selection}".replace("\n", "\n    "))
+        return clf.evaluate(test_x, test_y).accuracy
     model, embedding = row.split("/")
     embedding, *options = embedding.split("+")  # "cnn/static+clitics+adadelta+loss"
     clf = TextClassifier(
@@ -225,12 +236,15 @@ def main() -> None:
     parser.add_argument(
         "--keras-io-folds", type=int, default=None, help="run the keras-io recipe on the first N"
     )
+    parser.add_argument("--auto-budget", type=float, default=AUTO_BUDGET)
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--summary", action="store_true")
     args = parser.parse_args()
     if args.summary:
         summary(args.out)
         return
+    global AUTO_BUDGET
+    AUTO_BUDGET = args.auto_budget
     print(harness.header())
     done = set()
     if args.resume and args.out.exists():
