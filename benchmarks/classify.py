@@ -228,6 +228,7 @@ def summary(out: Path) -> None:
 
 
 def main() -> None:
+    global AUTO_BUDGET
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--datasets", nargs="+", default=["mr", "subj"])
@@ -243,7 +244,6 @@ def main() -> None:
     if args.summary:
         summary(args.out)
         return
-    global AUTO_BUDGET
     AUTO_BUDGET = args.auto_budget
     print(harness.header())
     done = set()

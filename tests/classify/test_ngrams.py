@@ -86,3 +86,14 @@ def test_the_layers_round_trip_through_keras_files(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_masked_pooling_leaves_the_padding_out():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(3, 5, 4)).astype("float32")
+    ids = np.array([[3, 4, 0, 0, 0], [0, 0, 0, 0, 0], [1, 2, 3, 4, 5]], dtype="int32")
+    out = keras.ops.convert_to_numpy(ngrams.MaskedPooling()([vectors, ids]))
+    for row, (v, i) in enumerate(zip(vectors, ids, strict=True)):
+        words = v[i > 0]
+        expected = np.concatenate([words.mean(0), words.max(0)]) if len(words) else np.zeros(8)
+        np.testing.assert_allclose(out[row], expected, rtol=1e-6, atol=1e-6)

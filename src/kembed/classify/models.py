@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from kembed.classify.ngrams import BUCKETS, HashedNgrams, NBLinear, nb_ratios
+from kembed.classify.ngrams import BUCKETS, HashedNgrams, MaskedPooling, NBLinear, nb_ratios
 from kembed.classify.settings import ARCHITECTURES
 from kembed.embedding import candidate_words
 from kembed.vectors import Vectors
@@ -31,13 +31,14 @@ def build_model(
       max-over-time pooling, dropout, a softmax layer whose weight vectors have a
       max-norm of 3. With two channels each filter is applied to both and the results
       summed, as in the paper.
-    - `bag`: global average and max pooling of the embeddings (padding masked), dropout,
-      softmax.
-    - `hybrid`: `bag`'s pooled embeddings and, beside them, the text's word 1- to
-      3-grams (hashed, binary) scaled by naive Bayes log-count ratios (NBSVM, Wang &
-      Manning 2012; `kembed.classify.ngrams`): the two branches' class scores are summed
-      before the softmax. Call `set_nb_ratios` on the training data before training.
-    - `bilstm`: a bidirectional LSTM (64 units each way, padding masked), max pooling over
+    - `bag`: global average and max pooling of the embeddings (over the padding too),
+      dropout, softmax.
+    - `hybrid`: the mean and maximum of the word vectors (padding left out) and, beside
+      them, the text's word 1- to 3-grams (hashed, binary) scaled by naive Bayes
+      log-count ratios (NBSVM, Wang & Manning 2012; `kembed.classify.ngrams`): the two
+      branches' class scores are summed before the softmax. Call `set_nb_ratios` on
+      the training data before training.
+    - `bilstm`: a bidirectional LSTM (64 units each way, over the padding too), max pooling over
       time, dropout, softmax.
 
     Args:
@@ -68,7 +69,9 @@ def build_model(
         x = layers.Concatenate()(pooled)
     else:
         x = channels[0] if len(channels) == 1 else layers.Concatenate()(channels)
-        if architecture in ("bag", "hybrid"):
+        if architecture == "hybrid":
+            x = MaskedPooling(name="pooling")([x, inputs])
+        elif architecture == "bag":
             x = layers.Concatenate()(
                 [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]
             )

@@ -129,6 +129,35 @@ class NBLinear(keras.layers.Layer):
         return {**super().get_config(), **config}
 
 
+@keras.saving.register_keras_serializable(package="kembed")
+class MaskedPooling(keras.layers.Layer):
+    """The mean and the maximum of each text's word vectors over its words, padding (id
+    0) left out: `(embeddings, ids)` -> `(batch, 2 * dim)`; a text with no word gives
+    zeros.
+
+    Example:
+
+    >>> import numpy as np
+    >>> vectors = np.array([[[1.0, 2.0], [3.0, -4.0], [9.0, 9.0]]], "float32")
+    >>> pooled = MaskedPooling()([vectors, np.array([[5, 6, 0]], "int32")])
+    >>> ops.convert_to_numpy(pooled).tolist()
+    [[2.0, -1.0, 3.0, 2.0]]
+    """
+
+    def call(self, inputs):
+        embeddings, ids = inputs
+        present = ops.expand_dims(ops.cast(ops.cast(ids, "int32") > 0, embeddings.dtype), -1)
+        count = ops.maximum(ops.sum(present, axis=1), 1.0)
+        mean = ops.sum(embeddings * present, axis=1) / count
+        largest = ops.max(ops.where(present > 0, embeddings, -1e9), axis=1)
+        largest = ops.where(ops.sum(present, axis=1) > 0, largest, 0.0)
+        return ops.concatenate([mean, largest], axis=-1)
+
+    def compute_output_shape(self, input_shapes):
+        shape = input_shapes[0]
+        return (shape[0], 2 * shape[-1])
+
+
 def nb_ratios(
     ngrams: np.ndarray, y: np.ndarray, classes: int, *, buckets: int, alpha: float = 1.0
 ) -> np.ndarray:
