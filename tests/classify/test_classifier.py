@@ -390,7 +390,9 @@ def test_a_hybrid_classifier_learns_and_round_trips(embedding, tmp_path):
     clf.save(tmp_path / "h.kembed")
     loaded = TextClassifier.load(tmp_path / "h.kembed")
     unseen = ["zork great film", "boring plot", "never seen words"]
-    np.testing.assert_array_equal(loaded.predict_proba(unseen), clf.predict_proba(unseen))
+    assert loaded.predict(unseen) == clf.predict(unseen)
+    # Equal to float32 rounding: the reloaded model is compiled anew.
+    np.testing.assert_allclose(loaded.predict_proba(unseen), clf.predict_proba(unseen), atol=1e-7)
 
 
 def test_probabilities_are_calibrated_on_the_held_out_texts(tmp_path):
