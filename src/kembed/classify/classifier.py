@@ -200,7 +200,8 @@ class TextClassifier:
         settings = resolve(settings, built, FitSettings(), "settings")
         texts, labels = inputs.check_data(texts, labels)
         if self._arguments.model == "auto":
-            self.selection = choose(self, texts, labels, settings)
+            given = (self._arguments, self._vectors, texts, labels, settings)
+            self.selection = choose(TextClassifier, *given)
             self.settings = dataclasses.replace(self._arguments, **self.selection.chosen)
         monitor = settings.monitor
         if monitor is None:

@@ -181,16 +181,17 @@ def select(
     return selection
 
 
-def choose(classifier, texts: list, labels: list, settings) -> Selection:
-    """`select` for a `TextClassifier` made with `model="auto"`: its candidates (with
-    pretrained vectors if it has some), budget and seed, each fold trained with the
-    `FitSettings` `settings`. A fallback to the default also warns (`DataWarning`)."""
-    arguments = classifier._arguments
-    pretrained = arguments.vectors is not None or classifier._vectors is not None
+def choose(make_classifier, arguments, vectors, texts: list, labels: list, settings):
+    """`select` for a `TextClassifier` made with `model="auto"`: the candidates (with
+    pretrained embeddings if `arguments` name vectors or `vectors` are given), budget and
+    seed of its `ClassifierSettings` `arguments`, each fold trained with the `FitSettings`
+    `settings`; `make_classifier(settings=..., vectors=...)` builds each candidate. A
+    fallback to the default also warns (`DataWarning`). Returns the `Selection`."""
+    pretrained = arguments.vectors is not None or vectors is not None
 
     def make(model: str, embedding: str, seed: int):
         chosen = dataclasses.replace(arguments, model=model, embedding=embedding, seed=seed)
-        return type(classifier)(settings=chosen, vectors=classifier._vectors)
+        return make_classifier(settings=chosen, vectors=vectors)
 
     selection = select(
         make,
