@@ -19,7 +19,7 @@ from kembed.errors import CacheWarning, DataWarning, SourceError, VectorFormatEr
 from kembed.vectors import cache as caching
 from kembed.vectors import formats, sources, subword_io
 from kembed.vectors.formats import native, streams
-from kembed.vectors.formats.options import FORMATS, ReadOptions, check_policy
+from kembed.vectors.options import FORMATS, ReadOptions, check_policy
 from kembed.vectors.report import LoadReport
 from kembed.vectors.store import Vectors
 

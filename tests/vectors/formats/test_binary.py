@@ -8,7 +8,7 @@ import pytest
 
 from kembed.errors import VectorFormatError
 from kembed.vectors.formats.binary import read_binary, write_binary
-from kembed.vectors.formats.options import ReadOptions
+from kembed.vectors.options import ReadOptions
 
 
 def test_round_trip_with_newline_bytes_inside_vectors(tmp_path):

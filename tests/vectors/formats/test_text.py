@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kembed.errors import VectorFormatError
-from kembed.vectors.formats.options import ReadOptions
 from kembed.vectors.formats.text import read_text
+from kembed.vectors.options import ReadOptions
 
 
 def write(tmp_path, data: bytes, name="v.txt"):

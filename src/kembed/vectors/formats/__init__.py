@@ -11,7 +11,7 @@ from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import parse_header
 from kembed.vectors.formats.fasttext import is_fasttext
 from kembed.vectors.formats.native import is_native
-from kembed.vectors.formats.options import ReadOptions
+from kembed.vectors.options import ReadOptions
 
 _PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
 

@@ -15,7 +15,7 @@ from kembed.errors import VectorFormatError
 from kembed.vectors import parse
 from kembed.vectors.formats import streams
 from kembed.vectors.formats._rows import Rows, decode_words, parse_header
-from kembed.vectors.formats.options import ReadOptions
+from kembed.vectors.options import ReadOptions
 from kembed.vectors.report import LoadReport
 
 
