@@ -5,6 +5,7 @@ what was tried, with each score. Keras code (it trains)."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import statistics
 import time
@@ -143,7 +144,7 @@ def select(
         ValueError: if a class has fewer texts than the folds (naming it and its count).
     """
     texts, labels = list(texts), list(labels)
-    folds = FOLDS if min(_counts(labels).values()) >= FOLDS else 2
+    folds = FOLDS if min(collections.Counter(labels).values()) >= FOLDS else 2
     splits = stratified_folds(labels, folds, seed=seed)  # checked before training
     selection = Selection(budget=float(budget), folds=folds)
     deadline = time.perf_counter() + budget
@@ -207,15 +208,9 @@ def choose(make_classifier, arguments, vectors, texts: list, labels: list, setti
     return selection
 
 
-def _counts(labels: list) -> dict:
-    values, counts = np.unique(np.array(labels, dtype=object), return_counts=True)
-    return dict(zip(values.tolist(), counts.tolist(), strict=True))
-
-
 def _score(classifier, texts: list, labels: list, test: np.ndarray, fit: dict) -> float:
     """The accuracy on fold `test` of `classifier` trained on the other texts."""
-    held = set(test.tolist())
-    train = [i for i in range(len(texts)) if i not in held]
+    train = np.setdiff1d(np.arange(len(texts)), test).tolist()
     classifier.fit([texts[i] for i in train], [labels[i] for i in train], **fit)
     predicted = classifier.predict([texts[i] for i in test])
     return float(np.mean([p == labels[i] for p, i in zip(predicted, test, strict=True)]))
