@@ -46,6 +46,7 @@ _LAZY = {
     "evaluate_word_pairs": ("kembed.evaluate", "evaluate_word_pairs"),
     "train_glove": ("kembed.training", "train_glove"),
     "train_word2vec": ("kembed.training", "train_word2vec"),
+    "train_fasttext": ("kembed.training", "train_fasttext"),
 }
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "skipgrams",
     "text_to_word_sequence",
     "tokenizer_from_json",
+    "train_fasttext",
     "train_glove",
     "train_word2vec",
 ]

@@ -1,8 +1,8 @@
 """The trainers' settings: one frozen, self-validating object per trainer
-(`Word2VecSettings`, `GloVeSettings`) and one for the corpus every trainer reads
-(`CorpusOptions`). The function, the CLI and the saved header share them: what `to_dict`
-writes into `header["settings"]`, `from_dict` reads back, one type per field. Each bad
-value gets Keras' phrasing of the error. No Keras."""
+(`Word2VecSettings`, `FastTextSettings`, `GloVeSettings`) and one for the corpus every
+trainer reads (`CorpusOptions`). The function, the CLI and the saved header share them:
+what `to_dict` writes into `header["settings"]`, `from_dict` reads back, one type per
+field. Each bad value gets Keras' phrasing of the error. No Keras."""
 
 from __future__ import annotations
 
@@ -103,6 +103,47 @@ class Word2VecSettings(_Settings):
         if self.alpha is None:
             object.__setattr__(self, "alpha", 0.025 if self.mode == "skipgram" else 0.05)
         positive_numbers(alpha=self.alpha)
+
+
+@dataclasses.dataclass(frozen=True)
+class FastTextSettings(_Settings):
+    """What `train_fasttext` trains (see it for each field's meaning); fastText's
+    defaults, which differ from word2vec's (`sample` 1e-4, `alpha` 0.05 for both modes).
+
+    Example:
+
+    >>> FastTextSettings(mode="cbow").alpha, FastTextSettings().sample
+    (0.05, 0.0001)
+    >>> FastTextSettings(minn=4, maxn=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: `minn` must be at most `maxn` (or `maxn=0`: no subwords). Received: minn=4, maxn=3
+    """
+
+    mode: str = "skipgram"
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    sample: float = 1e-4
+    epochs: int = 5
+    alpha: float = 0.05
+    minn: int = 3
+    maxn: int = 6
+    bucket: int = 2_000_000
+
+    def __post_init__(self) -> None:
+        Word2VecSettings(self.mode, self.dim, self.window, self.negative, self.sample,
+                         self.epochs, self.alpha)  # fmt: skip
+        positive_integers(bucket=self.bucket)
+        for name in ("minn", "maxn"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"`{name}` must be an integer >= 0. Received: {name}={value!r}")
+        if self.maxn and not 1 <= self.minn <= self.maxn:
+            raise ValueError(
+                "`minn` must be at most `maxn` (or `maxn=0`: no subwords). "
+                f"Received: minn={self.minn}, maxn={self.maxn}"
+            )
 
 
 @dataclasses.dataclass(frozen=True)

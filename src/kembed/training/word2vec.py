@@ -6,15 +6,14 @@ settings), ready for every format, the cache and `pretrained_embedding`. No Kera
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from kembed._progress import progress_bar
 from kembed._settings import resolve
 from kembed.training.corpus import EncodedCorpus, Source, as_corpus
+from kembed.training.loop import run_epochs, trained_header
 from kembed.training.settings import (
     CorpusOptions,
     Word2VecSettings,
@@ -23,7 +22,6 @@ from kembed.training.settings import (
 )
 from kembed.vectors.store import Vectors
 
-SLICE_WORDS = 2_000_000  # words per kernel call: the threads wait for each other this often
 _DOMAIN = 2**31 - 1  # the noise distribution's cumulative table spans this range
 
 
@@ -118,44 +116,22 @@ def train_word2vec(
     sample, epochs, alpha = settings.sample, settings.epochs, settings.alpha
     vocabulary, ids, bounds = corpus.vocabulary, corpus.ids, corpus.bounds
     counts = vocabulary.counts
-    total = int(counts.sum())
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     rng = np.random.default_rng(seed)
     syn0 = ((rng.random((len(counts), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
     syn1 = np.zeros_like(syn0)
     keep, cum = _draw_tables(counts, sample)
-    slices = _slices(bounds, SLICE_WORDS)
-    done, planned = 0, epochs * total
-    with progress_bar(planned, f"word2vec {mode}", enabled=progress, unit="words") as advance:
-        for epoch in range(epochs):
-            for number, (first, last) in enumerate(slices):
-                words = int(bounds[last] - bounds[first])
-                alpha0 = max(alpha * (1 - done / (planned + 1)), alpha * 1e-4)
-                alpha1 = max(alpha * (1 - (done + words) / (planned + 1)), alpha * 1e-4)
-                parts = _parts(bounds, first, last, workers)
-                states = np.random.default_rng([seed, epoch, number]).integers(
-                    1, 2**63, size=len(parts) - 1, dtype=np.uint64
-                )
-                kernels.train_parts(
-                    ids, bounds, parts, syn0, syn1, keep, cum, window, negative,
-                    alpha0, alpha1, mode == "skipgram", states,
-                )  # fmt: skip
-                done += words
-                advance(words)
-    header = {
-        "trainer": "word2vec",
-        **settings.to_dict(),
-        **corpus_options.to_dict(),
-        "workers": workers,
-        "seed": seed,
-        "corpus_tokens": vocabulary.corpus_tokens,
-        "trained_tokens": total,
-        "lines": vocabulary.lines,
-        "seconds": {
-            "corpus": round(encoded - started, 2),
-            "train": round(time.perf_counter() - encoded, 2),
-        },
-    }
+
+    def step(parts, alpha0, alpha1, states):
+        kernels.train_parts(
+            ids, bounds, parts, syn0, syn1, keep, cum, window, negative,
+            alpha0, alpha1, mode == "skipgram", states,
+        )  # fmt: skip
+
+    run_epochs(step, bounds, epochs, alpha, workers, seed, f"word2vec {mode}", progress)
+    header = trained_header(
+        "word2vec", settings, corpus_options, corpus, workers, seed, (started, encoded)
+    )
     return Vectors(vocabulary.words, syn0, header={"settings": header}, counts=counts)
 
 
@@ -168,18 +144,3 @@ def _draw_tables(counts: np.ndarray, sample: float) -> tuple[np.ndarray, np.ndar
         keep = ((np.sqrt(counts / threshold) + 1) * threshold / counts).astype(np.float32)
     power = counts.astype(np.float64) ** 0.75
     return keep, np.round(np.cumsum(power) / power.sum() * _DOMAIN).astype(np.uint64)
-
-
-def _slices(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
-    """Runs of whole sentences of about `size` words each: (first, last + 1)."""
-    cuts = np.searchsorted(bounds, np.arange(size, bounds[-1], size))
-    edges = np.unique(np.concatenate([[0], cuts, [len(bounds) - 1]]))
-    return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
-
-
-def _parts(bounds: np.ndarray, first: int, last: int, workers: int) -> np.ndarray:
-    """`first..last` cut into up to `workers` runs of sentences of about equal words."""
-    start, stop = bounds[first], bounds[last]
-    targets = start + (stop - start) * np.arange(1, workers) // workers
-    cuts = np.searchsorted(bounds[first : last + 1], targets) + first
-    return np.unique(np.concatenate([[first], cuts, [last]])).astype(np.int64)

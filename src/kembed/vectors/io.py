@@ -319,11 +319,12 @@ def save(
     """Writes `vectors` atomically (see `Vectors.save`)."""
     format = format or formats.format_for(path)
     check_save_path(path, format=format, overwrite=overwrite)
-    if vectors.has_subwords and format != "native":
+    if vectors.has_subwords and format not in ("native", "fasttext"):
         warnings.warn(
             f"Saving {len(vectors):,} word vectors to {os.fspath(path)} without the model's "
             "n-gram rows: words outside the table will have no vector when loaded back. "
-            "Save to a kembed folder (any other name) to keep them.",
+            "Save to a kembed folder (any other name) or with format='fasttext' to keep "
+            "them.",
             DataWarning,
             stacklevel=3,
         )
@@ -344,10 +345,15 @@ def save(
             overwrite=overwrite,
         )
         return
+    parts = subword_io.model_parts(vectors) if format == "fasttext" else None
     opener = streams.OPENERS.get(os.path.splitext(os.fspath(path))[1].lstrip("."))
     with atomic_write(path, mode="wb") as raw:
         stream = opener(raw, "wb") if opener else raw
-        if format == "word2vec-binary":
+        if format == "fasttext":
+            from kembed.vectors.formats.fasttext import write_fasttext
+
+            write_fasttext(stream, vectors.index_to_key, *parts)
+        elif format == "word2vec-binary":
             from kembed.vectors.formats.binary import write_binary
 
             write_binary(stream, vectors.index_to_key, vectors.vectors)

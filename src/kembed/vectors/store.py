@@ -137,9 +137,10 @@ class Vectors(Queries):
         self, path: str | os.PathLike[str], *, format: str | None = None, overwrite: bool = False
     ) -> None:
         """Saves the vectors atomically as `"native"` (a folder), `"glove"`, `"word2vec"`
-        (text) or `"word2vec-binary"`; a `.gz`, `.bz2` or `.xz` name compresses. By
-        default the name says which: `.txt` GloVe, `.vec` word2vec text, `.bin` word2vec
-        binary, anything else a native folder.
+        (text), `"word2vec-binary"` or `"fasttext"` (a `.bin` that fastText loads, with
+        the n-gram rows of vectors that have subwords); a `.gz`, `.bz2` or `.xz` name
+        compresses. By default the name says which: `.txt` GloVe, `.vec` word2vec text,
+        `.bin` word2vec binary, anything else a native folder.
 
         The path is checked before anything is written: an existing file, or a kembed
         folder, is replaced only with `overwrite=True`; any other folder never is.
@@ -297,15 +298,20 @@ class Vectors(Queries):
         return unit
 
     def similarity(self, word1: str, word2: str) -> float:
-        """Cosine similarity of two words.
+        """Cosine similarity of two words (words outside the table too, when the vectors
+        have subwords).
 
         Example:
 
         >>> v = Vectors(["a", "b"], np.array([[1, 0], [1, 1]], "float32"))
         >>> round(v.similarity("a", "b"), 4)
         0.7071
+
+        Raises:
+            KeyError: naming a word without a vector.
         """
-        return float(self.unit[self.index(word1)] @ self.unit[self.index(word2)])
+        first, second = self.unit_lookup([word1, word2])
+        return float(first @ second)
 
     # --- subsets -------------------------------------------------------------------------
 

@@ -116,3 +116,42 @@ def read_model(source, member, wanted: set[str] | None, limit: int | None) -> Ve
     return Vectors._trusted(
         words, matrix, report=report, header=header, counts=model.counts[keep], subwords=ngrams
     )
+
+
+def model_parts(vectors: Vectors) -> tuple[np.ndarray, list[np.ndarray], dict]:
+    """What a fastText `.bin` of `vectors` holds: the counts (1 each when unknown), the
+    input matrix as blocks (the word rows, then the n-gram rows) and the arguments. A
+    word's own row is rebuilt from its vector, the mean of that row and its n-gram rows
+    (`</s>` has no n-grams); vectors without subwords are words alone (`maxn` 0, as
+    fastText trains them with `-maxn 0`)."""
+    from kembed.vectors._subword_kernel import mean_rows
+    from kembed.vectors.formats.fasttext import DEFAULT_ARGUMENTS, EOS, MODELS
+
+    args = {**DEFAULT_ARGUMENTS, **vectors.header.get("fasttext", {}), "dim": vectors.dim}
+    args.pop("quantized", None)
+    if args["model"] not in MODELS.values() or args["model"] == "supervised":
+        args.update(model="skipgram", loss="ns")  # word vectors only: no labels kept
+    counts = vectors.counts if vectors.counts is not None else np.ones(len(vectors), np.int64)
+    table = vectors.subwords
+    if table is None:
+        args.update(minn=0, maxn=0, bucket=0)
+        return counts, [vectors.vectors], args
+    if table.pruned is not None:
+        raise ValueError(
+            "These vectors come from a pruned, quantized model (.ftz): fastText reads a "
+            "pruned model only quantized, which kembed does not write. Save them as a "
+            "kembed folder instead."
+        )
+    args.update(minn=table.minn, maxn=table.maxn, bucket=table.bucket)
+    words = vectors.index_to_key
+    offsets, rows = table.ngram_rows(words)
+    sizes = np.diff(offsets)
+    eos = vectors.key_to_index.get(EOS)
+    if eos is not None:
+        rows = np.delete(rows, np.s_[offsets[eos] : offsets[eos + 1]])
+        sizes[eos] = 0
+        offsets[1:] = np.cumsum(sizes)
+    means = mean_rows(np.asarray(table.matrix, np.float32), offsets, rows,
+                      np.full(len(words), -1, np.int64))  # fmt: skip
+    own = vectors.vectors.astype(np.float64) * (sizes[:, None] + 1) - means * sizes[:, None]
+    return counts, [own.astype(np.float32), table.matrix], args

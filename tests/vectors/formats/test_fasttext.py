@@ -298,3 +298,25 @@ def test_a_classifier_on_a_fasttext_model_gives_unseen_words_their_subword_vecto
     clf.fit(texts, ["a", "b"] * 10, epochs=1, verbose=0)
     assert clf.coverage.found["subword"] >= 3 and clf.coverage.missing == []
     assert clf.coverage.oov == "subword"
+
+
+@pytest.mark.parametrize("name", ["skipgram.bin", "supervised.bin"])
+def test_a_model_fasttext_wrote_comes_back_out_equal(models, name, tmp_path):
+    from tests.training.test_fasttext import _fasttext_answers
+
+    fasttext = pytest.importorskip("fasttext")
+    original = fasttext.load_model(str(models[name]))
+    Vectors.load(models[name], cache=False).save(tmp_path / "again.bin", format="fasttext")
+    theirs = _fasttext_answers(tmp_path / "again.bin", UNSEEN)
+    assert theirs["words"] == original.words
+    expected = [original.get_word_vector(w) for w in original.words + UNSEEN]
+    np.testing.assert_allclose(theirs["vectors"], expected, atol=2e-6)
+    args = original.f.getArgs()
+    assert theirs["args"] == [original.get_dimension(), args.minn, args.maxn, args.bucket]
+
+
+def test_a_pruned_model_is_not_written_as_a_bin(models, tmp_path):
+    vectors = Vectors.load(models["supervised.ftz"], cache=False)
+    with pytest.raises(ValueError, match="pruned, quantized model"):
+        vectors.save(tmp_path / "again.bin", format="fasttext")
+    assert not (tmp_path / "again.bin").exists()

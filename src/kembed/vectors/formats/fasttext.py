@@ -3,7 +3,8 @@
 training arguments, the dictionary (words and labels, counts, the pruned bucket index),
 and the input matrix (words, then hash buckets; product-quantized in `.ftz`). A dense
 matrix is memory-mapped, not read. The output matrix is not needed for word vectors and
-is not read. numpy and the standard library; no Keras.
+is not read. `write_fasttext` writes a `.bin` that fastText loads. numpy and the
+standard library; no Keras.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ LOSSES = {1: "hs", 2: "ns", 3: "softmax", 4: "ova"}
 MODELS = {1: "cbow", 2: "skipgram", 3: "supervised"}
 _KSUB = 256  # centroids per sub-quantizer (fastText's ProductQuantizer::ksub_)
 EOS = "</s>"  # the end-of-line word: fastText gives it no n-grams
+_CHUNK_ROWS = 65_536  # rows written at a time
+# fastText's defaults for unsupervised training, for vectors that do not say theirs.
+DEFAULT_ARGUMENTS = {
+    "dim": 100, "ws": 5, "epoch": 5, "min_count": 5, "neg": 5, "word_ngrams": 1,
+    "loss": "ns", "model": "skipgram", "bucket": 2_000_000, "minn": 3, "maxn": 6,
+    "lr_update_rate": 100, "t": 1e-4,
+}  # fmt: skip
 
 
 @dataclass
@@ -267,3 +275,54 @@ def _decode(reader: _Reader, codes: np.ndarray, rows: int, dim: int) -> np.ndarr
         table = centroids[start : start + _KSUB * width].reshape(_KSUB, width)
         out[:, m * dsub : m * dsub + width] = table[codes[:, m]]
     return out
+
+
+def write_fasttext(stream, words: list[str], counts: np.ndarray, blocks, args: dict) -> None:
+    """Writes a fastText `.bin` (format version 12) that `fasttext.load_model` reads: the
+    arguments, a dictionary of `words` with `counts` (no labels, nothing pruned), the dense
+    input matrix given as `blocks` (arrays of rows written one after the other: the word
+    rows, then the `bucket` n-gram rows) and an output matrix of zeros (a model written
+    here gives word vectors; it is no classifier and cannot resume training).
+
+    Example:
+
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> args = {**DEFAULT_ARGUMENTS, "dim": 2, "bucket": 0, "minn": 0, "maxn": 0}
+    >>> write_fasttext(out, ["a", "b"], np.array([3, 1]), [np.eye(2, dtype="float32")], args)
+    >>> is_fasttext(out.getvalue()), len(out.getvalue())
+    (True, 180)
+
+    Raises:
+        ValueError: if a word holds a NUL character (fastText ends words with one) or the
+            blocks do not hold the rows the arguments ask for.
+    """
+    rows = sum(len(block) for block in blocks)
+    dim = args["dim"]
+    if rows != len(words) + args["bucket"] or any(b.shape[1:] != (dim,) for b in blocks):
+        raise ValueError(
+            f"The input matrix must hold {len(words):,} word rows and {args['bucket']:,} "
+            f"n-gram rows of {dim} values. Received: {rows:,} rows."
+        )
+    codes = {**{v: k for k, v in LOSSES.items()}, **{v: k for k, v in MODELS.items()}}
+    values = [codes.get(args[name], args[name]) for name in ARGUMENTS]
+    stream.write(struct.pack("<ii" + "i" * len(ARGUMENTS) + "d", MAGIC, VERSION, *values,
+                             args["t"]))  # fmt: skip
+    stream.write(struct.pack("<iiiqq", len(words), len(words), 0, int(np.sum(counts)), -1))
+    entry = struct.Struct("<qb")
+    for number, (word, count) in enumerate(zip(words, counts.tolist(), strict=True)):
+        if "\0" in word:
+            raise ValueError(
+                f"Word {number:,} ({word!r}) holds a NUL character, which ends a word in "
+                "fastText's files. Drop or rename it before saving as fastText."
+            )
+        stream.write(word.encode("utf-8", errors="surrogateescape") + b"\0")
+        stream.write(entry.pack(count, 0))
+    stream.write(struct.pack("<?qq", False, rows, dim))
+    for block in blocks:
+        for start in range(0, len(block), _CHUNK_ROWS):
+            stream.write(np.ascontiguousarray(block[start : start + _CHUNK_ROWS], "<f4").data)
+    stream.write(struct.pack("<?qq", False, len(words), dim))
+    zeros = np.zeros((min(len(words), _CHUNK_ROWS), dim), dtype="<f4")
+    for start in range(0, len(words), _CHUNK_ROWS):
+        stream.write(zeros[: min(_CHUNK_ROWS, len(words) - start)].data)
