@@ -1,5 +1,5 @@
-"""`kembed train word2vec`: trains and saves in the format the name asks for, its error
-path (one line, exit code 1) and `--help`."""
+"""`kembed train word2vec|fasttext|glove`: trains and saves in the format the name asks
+for, its error path (one line, exit code 1) and `--help`."""
 
 from __future__ import annotations
 
@@ -56,3 +56,28 @@ def test_errors_and_help(corpus, tmp_path):
     assert not (tmp_path / "v").exists()
     result = runner.invoke(app, ["train", "word2vec", "--help"])
     assert result.exit_code == 0 and "--mode" in result.output
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("model.bin", "fasttext"), ("ft.kembed", "native")])
+def test_fasttext_saves_a_model_whose_subwords_come_back(corpus, tmp_path, name, fmt):
+    out = tmp_path / name
+    args = ["train", "fasttext", str(corpus), "-o", str(out), "--dim", "8", "--min-count", "1"]
+    options = ["--bucket", "1000", "--minn", "2", "--maxn", "4", "--workers", "1", "--seed", "0"]
+    result = runner.invoke(app, [*args, *options, "--mode", "cbow", "--whitespace"])
+    assert result.exit_code == 0, result.output
+    assert "7 words x 8 from 800 tokens" in result.output and f"({fmt})" in result.output
+    vectors = Vectors.load(out, cache=False)
+    assert "</s>" in vectors and vectors.has_subwords and "cats" not in vectors
+    assert vectors.subwords.minn == 2 and vectors["cats"].shape == (8,)
+    if fmt == "native":
+        assert vectors.header["settings"]["mode"] == "cbow"
+
+
+def test_fasttext_checks_its_settings_and_the_path_first(corpus, tmp_path):
+    out = tmp_path / "model.bin"
+    result = runner.invoke(app, ["train", "fasttext", str(corpus), "-o", str(out),
+                                 "--minn", "5", "--maxn", "3"])  # fmt: skip
+    assert result.exit_code != 0 and "`minn` must be at most `maxn`" in str(result.exception)
+    out.write_bytes(b"mine")
+    result = runner.invoke(app, ["train", "fasttext", str(corpus), "-o", str(out)])
+    assert result.exit_code != 0 and out.read_bytes() == b"mine"

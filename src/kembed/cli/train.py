@@ -1,5 +1,5 @@
-"""`kembed train ...`: learn word vectors from a corpus and save them. Thin: parses
-options, calls `kembed.training`, prints."""
+"""`kembed train word2vec|fasttext|glove`: learn word vectors from a corpus and save
+them. Thin: parses options, calls `kembed.training`, prints."""
 
 from __future__ import annotations
 
@@ -35,11 +35,11 @@ SkipPrefix = Annotated[
 ]
 
 
-def _check_out(out: Path, overwrite: bool) -> None:
+def _check_out(out: Path, overwrite: bool, format: str | None = None) -> None:
     """Checked before training, so that a bad path does not waste the run."""
     from kembed.vectors.io import check_save_path
 
-    check_save_path(out, overwrite=overwrite)
+    check_save_path(out, format=format, overwrite=overwrite)
 
 
 @app.command()
@@ -78,6 +78,73 @@ def word2vec(
         progress=True,
     )
     _save(vectors, out, overwrite)
+
+
+@app.command()
+def fasttext(
+    corpus: Corpus,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to save: .bin (a fastText model, subwords kept), a folder (native, "
+            "subwords kept), or .txt / .vec (+ .gz: the words alone).",
+        ),
+    ],
+    mode: Annotated[str, typer.Option(help="skipgram or cbow.")] = "skipgram",
+    dim: Dim = 100,
+    window: Annotated[int, typer.Option(min=1, help="Largest context distance.")] = 5,
+    negative: Annotated[int, typer.Option(min=1, help="Noise words per target.")] = 5,
+    sample: Annotated[float, typer.Option(min=0.0, help="Subsampling threshold t.")] = 1e-4,
+    min_count: MinCount = 5,
+    max_vocab: MaxVocab = None,
+    epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
+    alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.05,
+    minn: Annotated[int, typer.Option(min=0, help="Shortest character n-gram.")] = 3,
+    maxn: Annotated[int, typer.Option(min=0, help="Longest n-gram (0: no subwords).")] = 6,
+    bucket: Annotated[int, typer.Option(min=1, help="Rows the n-grams hash into.")] = 2_000_000,
+    whitespace: Annotated[
+        bool,
+        typer.Option(
+            help="Split words on whitespace alone, as fastText does (default: "
+            "lower-cased, punctuation removed, as the Tokenizer)."
+        ),
+    ] = False,
+    workers: Workers = None,
+    seed: Seed = None,
+    skip_prefix: SkipPrefix = None,
+    encoding: Encoding = "utf-8",
+    overwrite: Overwrite = False,
+) -> None:
+    """Train fastText subword vectors (skip-gram or CBOW over words and their character
+    n-grams) and save them; any word then gets a vector."""
+    from kembed.training import CorpusOptions, FastTextSettings, train_fasttext
+
+    settings = FastTextSettings(
+        mode, dim, window, negative, sample, epochs, alpha, minn, maxn, bucket
+    )
+    tokenize = str.split if whitespace else None
+    options = CorpusOptions(min_count, max_vocab, skip_prefix, encoding, tokenize)
+    format = _fasttext_format(out)
+    _check_out(out, overwrite, format)
+    vectors = train_fasttext(
+        corpus,
+        settings=settings,
+        corpus_options=options,
+        workers=workers,
+        seed=seed,
+        progress=True,
+    )
+    _save(vectors, out, overwrite, format)
+
+
+def _fasttext_format(out: Path) -> str:
+    """A `.bin` name means a fastText model here; other names as for any vectors."""
+    from kembed.vectors.formats import format_for
+
+    found = format_for(out)
+    return "fasttext" if found == "word2vec-binary" else found
 
 
 @app.command()
@@ -122,14 +189,15 @@ def glove(
     _save(vectors, out, overwrite)
 
 
-def _save(vectors, out: Path, overwrite: bool) -> None:
+def _save(vectors, out: Path, overwrite: bool, format: str | None = None) -> None:
     from kembed.vectors.formats import format_for
 
-    vectors.save(out, overwrite=overwrite)  # the format the name asks for
+    format = format or format_for(out)  # the format the name asks for
+    vectors.save(out, format=format, overwrite=overwrite)
     header = vectors.header["settings"]
     pairs = f", {header['cooccurrences']:,} co-occurrences" if "cooccurrences" in header else ""
     typer.echo(
         f"{len(vectors):,} words x {vectors.dim} from {header['corpus_tokens']:,} tokens"
         f"{pairs}, in {sum(header['seconds'].values()):.1f} s; saved to {out} "
-        f"({format_for(out)})"
+        f"({format})"
     )
