@@ -1,9 +1,10 @@
 """fastText training: the numba kernel equals a plain-Python port of fastText's update
-(`skipgram` / `cbow` / `Model::update` / negative sampling, one context at a time, rows
-updated at once) on random inputs with repeated n-gram rows, `</s>` and subsampling;
-seeded runs repeat; an unseen inflection lands beside its word; the vectors save as a
-`.bin` that the fastText bindings and gensim load and answer identically (and a model
-fastText wrote comes back out equal); bad settings fail before training."""
+(`skipgram` / `cbow` / `Model::update` / negative sampling with its sigmoid table, one
+context at a time, rows updated at once) on random inputs with repeated n-gram rows,
+`</s>` and subsampling; seeded runs repeat; an unseen inflection lands beside its word;
+the vectors save as a `.bin` that the fastText bindings and gensim load and answer
+identically (and a model fastText wrote comes back out equal); bad settings fail before
+training."""
 
 from __future__ import annotations
 
@@ -25,7 +26,17 @@ UNSEEN = ["naïveté", "straße", "😀", "日本語", "zzqxv", "horses", "x", "
 
 def _draw(table, state):
     state = _next(state)
-    return int(table[(state >> 16) % len(table)]), state
+    return int(table[((state >> 32) * len(table)) >> 32]), state
+
+
+def _sigmoid(x: float) -> float:
+    """fastText's `Loss::sigmoid`: 0 / 1 beyond +-8, else its table of 513 values."""
+    if x < -8:
+        return 0.0
+    if x > 8:
+        return 1.0
+    i = int((x + 8) * 512 / 8 / 2)
+    return float(np.float32(1 / (1 + math.exp(-(i * 2 * 8 / 512 - 8)))))
 
 
 def _update(wi, wo, inputs, target, table, negative, alpha, state):
@@ -43,7 +54,7 @@ def _update(wi, wo, inputs, target, table, negative, alpha, state):
                 word, state = _draw(table, state)
             label = 0.0
         f = float(np.dot(hidden, wo[word]))
-        score = 1.0 if f > 8 else 0.0 if f < -8 else 1 / (1 + math.exp(-f))
+        score = _sigmoid(f)
         g = np.float32(alpha * (label - score))
         grad += g * wo[word]
         wo[word] += g * hidden
@@ -131,8 +142,12 @@ def test_eos_and_the_vocabulary(tmp_path):
     assert FastTextSettings.from_dict(settings) == FastTextSettings(dim=8, bucket=500)
     short = tmp_path / "short.txt"
     short.write_text("a a a a a a\n" * 3, encoding="utf-8")
-    few = train_fasttext(short, dim=8, min_count=5, bucket=500, workers=1, seed=0)
-    assert few.index_to_key == ["a"]  # </s> seen 3 times: dropped by min_count like a word
+    few = train_fasttext(short, dim=8, min_count=3, bucket=500, workers=1, seed=0)
+    assert few.index_to_key == ["a", "</s>"]
+    # </s> seen 3 times is dropped by min_count like a word; one word cannot be trained
+    # (the noise words are drawn from the others): an error, not a loop without end.
+    with pytest.raises(ValueError, match="min_count=4 leaves one: 'a'"):
+        train_fasttext(short, dim=8, min_count=4, bucket=500, workers=1, seed=0)
 
 
 @pytest.mark.parametrize("mode", ["skipgram", "cbow"])

@@ -106,7 +106,8 @@ def train_fasttext(
         that fastText loads.
 
     Raises:
-        ValueError: for a bad setting, or a vocabulary left empty by `min_count`.
+        ValueError: for a bad setting, or a vocabulary of fewer than two words (with
+            `</s>`) left by `min_count`.
         CorpusError: for a missing, empty or non-text corpus.
     """
     settings = resolve(
@@ -125,6 +126,12 @@ def train_fasttext(
     from kembed.training import fasttext_kernels as kernels  # numba loads here
 
     words, counts, eos = _with_eos(corpus, corpus_options.min_count)
+    if len(words) < 2:
+        raise ValueError(
+            f"fastText draws its noise words from the other words, and min_count="
+            f"{corpus_options.min_count} leaves one: {words[0]!r}. Lower min_count or give "
+            "more text."
+        )
     offsets, rows, factor = _input_rows(words, eos, settings)
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     rng = np.random.default_rng(seed)

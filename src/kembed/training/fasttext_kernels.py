@@ -14,18 +14,80 @@ gives fastText's numbers (to float32 rounding) for a third of the memory traffic
 
 from __future__ import annotations
 
+import llvmlite.binding
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 from kembed.training.kernels import _next
 
 _SIGMOID_CLIP = np.float32(8.0)  # fastText's MAX_SIGMOID
+_SIGMOID_SIZE = 512  # fastText's SIGMOID_TABLE_SIZE: the sigmoid is looked up, as there
+_SIGMOID = (1 / (1 + np.exp(-(np.arange(_SIGMOID_SIZE + 1) * 16 / _SIGMOID_SIZE - 8)))).astype(
+    np.float32
+)
+_SIGMOID_SCALE = np.float32(_SIGMOID_SIZE / 16)
+
+
+# LLVM's prefetch intrinsic, named by its pointer type (opaque pointers from LLVM 15 on).
+_OPAQUE_POINTERS = llvmlite.binding.llvm_version_info >= (15,)
+_PREFETCH = "llvm.prefetch.p0" if _OPAQUE_POINTERS else "llvm.prefetch.p0i8"
+
+
+@intrinsic
+def _prefetch(typingctx, matrix, row, column):
+    """Asks the CPU to bring the cache line holding `matrix[row, column]` (a 2-D array)
+    into its caches, without waiting for it."""
+    signature = types.void(matrix, row, column)
+
+    def codegen(context, builder, sig, args):
+        array = context.make_array(sig.args[0])(context, builder, args[0])
+        index = [
+            context.cast(builder, value, kind, types.intp)
+            for value, kind in zip(args[1:], sig.args[1:], strict=True)
+        ]
+        at = cgutils.get_item_pointer(context, builder, sig.args[0], array, index)
+        byte, int32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        kind = ir.FunctionType(ir.VoidType(), [byte, int32, int32, int32])
+        function = cgutils.get_or_insert_function(builder.module, kind, _PREFETCH)
+        # read (0), keep in every cache level (3), data (1)
+        builder.call(function, [builder.bitcast(at, byte), int32(0), int32(3), int32(1)])
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@numba.njit(nogil=True, inline="always", cache=True)
+def _prefetch_rows(matrix, rows, first, last):
+    """Prefetches rows `rows[first:last]` of `matrix`, one hint per 64-byte line: the
+    n-gram rows a word will need are scattered over hundreds of MB, and asking for them
+    a word ahead hides most of the wait."""
+    for r in range(first, last):
+        for k in range(0, matrix.shape[1], 16):
+            _prefetch(matrix, rows[r], k)
 
 
 @numba.njit(nogil=True, inline="always", cache=True)
 def _draw(table, state):
+    """A noise word: the top 32 bits of the next state scaled onto the table (a multiply
+    and a shift, not a division)."""
     state = _next(state)
-    return table[(state >> np.uint64(16)) % np.uint64(table.shape[0])], state
+    return table[((state >> np.uint64(32)) * np.uint64(table.shape[0])) >> np.uint64(32)], state
+
+
+@numba.njit(nogil=True, inline="always", cache=True)
+def _prefetch_noise(wo, table, negative, state):
+    """Prefetches the output rows of the noise words the next update but one will draw
+    (the `negative` draws after the next `negative`, when no draw is repeated): only a
+    hint, the draws themselves are unchanged."""
+    for d in range(2 * negative):
+        state = _next(state)
+        if d >= negative:
+            word = table[((state >> np.uint64(32)) * np.uint64(table.shape[0])) >> np.uint64(32)]
+            for k in range(0, wo.shape[1], 16):
+                _prefetch(wo, word, k)
 
 
 @numba.njit(nogil=True, fastmath=True, cache=True)
@@ -50,7 +112,7 @@ def _negative_sampling(hidden, target, wo, table, negative, alpha, state, grad):
         elif f < -_SIGMOID_CLIP:
             score = np.float32(0.0)
         else:
-            score = np.float32(1.0) / (np.float32(1.0) + np.exp(-f))
+            score = _SIGMOID[np.int64((f + _SIGMOID_CLIP) * _SIGMOID_SCALE)]
         g = alpha * (label - score)
         for k in range(dim):
             grad[k] += g * wo[word, k]
@@ -77,6 +139,8 @@ def _skipgram(line, n, wi, wo, offsets, rows, factor, table, window, negative, a
         state = _next(state)
         boundary = window - np.int64(state % np.uint64(window))  # 1 .. window
         word = line[pos]
+        if pos + 1 < n:  # the next centre word's rows, while this one trains
+            _prefetch_rows(wi, rows, offsets[line[pos + 1]], offsets[line[pos + 1] + 1])
         first, last = offsets[word], offsets[word + 1]
         _mean(wi, rows, first, last, hidden)
         total[:] = 0
@@ -84,6 +148,7 @@ def _skipgram(line, n, wi, wo, offsets, rows, factor, table, window, negative, a
             if c == pos:
                 continue
             grad[:] = 0
+            _prefetch_noise(wo, table, negative, state)
             state = _negative_sampling(hidden, line[c], wo, table, negative, alpha, state, grad)
             for k in range(dim):
                 total[k] += grad[k]
@@ -101,6 +166,9 @@ def _cbow(line, n, wi, wo, offsets, rows, table, window, negative, alpha, state,
     for pos in range(n):
         state = _next(state)
         boundary = window - np.int64(state % np.uint64(window))
+        if pos + window + 1 < n:  # the rows of the word the window reaches next
+            ahead = line[pos + window + 1]
+            _prefetch_rows(wi, rows, offsets[ahead], offsets[ahead + 1])
         size = 0
         for c in range(max(pos - boundary, 0), min(pos + boundary + 1, n)):
             if c == pos:
@@ -119,7 +187,7 @@ def _cbow(line, n, wi, wo, offsets, rows, table, window, negative, alpha, state,
     return state
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, fastmath=True, cache=True)
 def _train_part(ids, bounds, first, last, eos, wi, wo, offsets, rows, factor, keep, table,
                 window, negative, alpha0, alpha1, sg, state):  # fmt: skip
     """Trains on sentences `first` to `last - 1`, each followed by `eos` (when >= 0; ids
