@@ -16,6 +16,9 @@ resumed (`--resume`) and summarised (`--summary`).
 
 The peers (rows `tfidf-lr`, `nbsvm`, `fasttext`) need the `peers` extra; `auto` lets
 `model="auto"` choose within `--auto-budget` seconds a fold (default 600, its default).
+`--vectors PATH` puts other vectors in GloVe's place (a fastText `.bin`: words missing
+from its table are built from their n-grams, `oov="subword"`; a row ending in
+`+nosubwords` uses its word table alone, missing words random as for GloVe).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ ROWS = (
 )
 PEERS = ("tfidf-lr", "nbsvm", "fasttext")
 AUTO_BUDGET = 600.0  # seconds per fold for the "auto" row (--auto-budget)
+VECTORS = "glove-6B-50d"  # or the Vectors of --vectors
 C_GRID = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0]  # the peers' C, chosen by inner 3-fold CV
 FILES = {
     "mr": ("mr", ["rt-polarity.pos", "rt-polarity.neg"]),
@@ -93,10 +97,15 @@ def run_kembed(row: str, train_x, train_y, test_x, test_y, seed: int) -> float:
         return clf.evaluate(test_x, test_y).accuracy
     model, embedding = row.split("/")
     embedding, *options = embedding.split("+")  # "cnn/static+clitics+adadelta+loss"
+    vectors = VECTORS
+    if "nosubwords" in options:  # the word table alone: missing words get random rows
+        from kembed import Vectors
+
+        vectors = Vectors(VECTORS.index_to_key, VECTORS.vectors)
     clf = TextClassifier(
         model,
         embedding=embedding,
-        vectors=None if embedding == "learned" else "glove-6B-50d",
+        vectors=None if embedding == "learned" else vectors,
         optimizer="adadelta" if "adadelta" in options else None,
         split_clitics="clitics" in options,
         seed=seed,
@@ -228,7 +237,7 @@ def summary(out: Path) -> None:
 
 
 def main() -> None:
-    global AUTO_BUDGET
+    global AUTO_BUDGET, VECTORS
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--datasets", nargs="+", default=["mr", "subj"])
@@ -238,6 +247,7 @@ def main() -> None:
         "--keras-io-folds", type=int, default=None, help="run the keras-io recipe on the first N"
     )
     parser.add_argument("--auto-budget", type=float, default=AUTO_BUDGET)
+    parser.add_argument("--vectors", type=Path, help="vectors in GloVe 6B 50d's place")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--summary", action="store_true")
     args = parser.parse_args()
@@ -245,6 +255,10 @@ def main() -> None:
         summary(args.out)
         return
     AUTO_BUDGET = args.auto_budget
+    if args.vectors:
+        from kembed import Vectors
+
+        VECTORS = Vectors.load(args.vectors)
     print(harness.header())
     done = set()
     if args.resume and args.out.exists():

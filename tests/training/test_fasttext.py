@@ -74,13 +74,13 @@ def reference_part(ids, bounds, first, last, eos, wi, wo, offsets, rows, keep, t
         for w in [*(int(i) + (0 <= eos <= i) for i in ids[bounds[s] : bounds[s + 1]]), eos]:
             if keep[w] < 1.0:
                 state = _next(state)
-                if keep[w] < (state & 0xFFFF) / 65536.0:
+                if keep[w] < (state >> 40) / 2**24:
                     continue
             line.append(w)
         done += int(bounds[s + 1] - bounds[s])
         for pos, word in enumerate(line):
             state = _next(state)
-            boundary = window - state % window
+            boundary = 1 + (((state >> 32) * window) >> 32)
             context = [c for c in range(max(pos - boundary, 0), min(pos + boundary + 1, len(line)))
                        if c != pos]  # fmt: skip
             if sg:

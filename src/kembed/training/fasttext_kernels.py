@@ -2,25 +2,26 @@
 n-grams with negative sampling, as fastText's `FastText::skipgram` / `cbow` and
 `Model::update`: a word's input is the mean of its own row and its n-gram rows, the
 gradient goes in full to each of those rows, a noise word equal to the target is drawn
-again, and the sigmoid is 0 or 1 beyond +-8. Lines end with `</s>`. Parts of the corpus run
-lock-free in parallel (Hogwild), like the word2vec kernels, with their random numbers.
+again, and the sigmoid is looked up in fastText's table (0 or 1 beyond +-8). Lines end
+with `</s>`. Parts of the corpus run lock-free in parallel (Hogwild), like the word2vec
+kernels; the random numbers come from word2vec's generator, its top bits only (its low
+bits repeat with short periods).
 
 One exact shortcut: skip-gram updates the centre word's rows once per centre word instead
 of once per context word. After each context the mean of those rows moves by `factor`
 times the gradient (1 when no row repeats), so the mean is carried along instead of
 being summed again; the rows receive the summed gradient at the end. On one thread this
-gives fastText's numbers (to float32 rounding) for a third of the memory traffic.
+gives fastText's numbers (to float32 rounding) for a third of the memory traffic. The
+rows a word will need next are prefetched while it trains (`kembed._prefetch`).
 """
 
 from __future__ import annotations
 
-import llvmlite.binding
 import numba
 import numpy as np
-from llvmlite import ir
-from numba.core import cgutils, types
-from numba.extending import intrinsic
 
+from kembed._prefetch import prefetch as _prefetch
+from kembed._prefetch import prefetch_rows as _prefetch_rows
 from kembed.training.kernels import _next
 
 _SIGMOID_CLIP = np.float32(8.0)  # fastText's MAX_SIGMOID
@@ -29,52 +30,21 @@ _SIGMOID = (1 / (1 + np.exp(-(np.arange(_SIGMOID_SIZE + 1) * 16 / _SIGMOID_SIZE 
     np.float32
 )
 _SIGMOID_SCALE = np.float32(_SIGMOID_SIZE / 16)
-
-
-# LLVM's prefetch intrinsic, named by its pointer type (opaque pointers from LLVM 15 on).
-_OPAQUE_POINTERS = llvmlite.binding.llvm_version_info >= (15,)
-_PREFETCH = "llvm.prefetch.p0" if _OPAQUE_POINTERS else "llvm.prefetch.p0i8"
-
-
-@intrinsic
-def _prefetch(typingctx, matrix, row, column):
-    """Asks the CPU to bring the cache line holding `matrix[row, column]` (a 2-D array)
-    into its caches, without waiting for it."""
-    signature = types.void(matrix, row, column)
-
-    def codegen(context, builder, sig, args):
-        array = context.make_array(sig.args[0])(context, builder, args[0])
-        index = [
-            context.cast(builder, value, kind, types.intp)
-            for value, kind in zip(args[1:], sig.args[1:], strict=True)
-        ]
-        at = cgutils.get_item_pointer(context, builder, sig.args[0], array, index)
-        byte, int32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-        kind = ir.FunctionType(ir.VoidType(), [byte, int32, int32, int32])
-        function = cgutils.get_or_insert_function(builder.module, kind, _PREFETCH)
-        # read (0), keep in every cache level (3), data (1)
-        builder.call(function, [builder.bitcast(at, byte), int32(0), int32(3), int32(1)])
-        return context.get_dummy_value()
-
-    return signature, codegen
+_UNIT = np.float32(2.0**-24)  # the top 24 bits of a state as a number in [0, 1)
 
 
 @numba.njit(nogil=True, inline="always", cache=True)
-def _prefetch_rows(matrix, rows, first, last):
-    """Prefetches rows `rows[first:last]` of `matrix`, one hint per 64-byte line: the
-    n-gram rows a word will need are scattered over hundreds of MB, and asking for them
-    a word ahead hides most of the wait."""
-    for r in range(first, last):
-        for k in range(0, matrix.shape[1], 16):
-            _prefetch(matrix, rows[r], k)
+def _below(state, n):
+    """A number in 0 .. n - 1 from the state's top 32 bits (a multiply and a shift; the low
+    bits of a power-of-two LCG repeat with short periods)."""
+    return np.int64(((state >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
 
 
 @numba.njit(nogil=True, inline="always", cache=True)
 def _draw(table, state):
-    """A noise word: the top 32 bits of the next state scaled onto the table (a multiply
-    and a shift, not a division)."""
+    """A noise word, drawn from the table with the next state."""
     state = _next(state)
-    return table[((state >> np.uint64(32)) * np.uint64(table.shape[0])) >> np.uint64(32)], state
+    return table[_below(state, table.shape[0])], state
 
 
 @numba.njit(nogil=True, inline="always", cache=True)
@@ -85,7 +55,7 @@ def _prefetch_noise(wo, table, negative, state):
     for d in range(2 * negative):
         state = _next(state)
         if d >= negative:
-            word = table[((state >> np.uint64(32)) * np.uint64(table.shape[0])) >> np.uint64(32)]
+            word = table[_below(state, table.shape[0])]
             for k in range(0, wo.shape[1], 16):
                 _prefetch(wo, word, k)
 
@@ -137,7 +107,7 @@ def _skipgram(line, n, wi, wo, offsets, rows, factor, table, window, negative, a
     dim = wi.shape[1]
     for pos in range(n):
         state = _next(state)
-        boundary = window - np.int64(state % np.uint64(window))  # 1 .. window
+        boundary = 1 + _below(state, window)  # 1 .. window
         word = line[pos]
         if pos + 1 < n:  # the next centre word's rows, while this one trains
             _prefetch_rows(wi, rows, offsets[line[pos + 1]], offsets[line[pos + 1] + 1])
@@ -165,7 +135,7 @@ def _cbow(line, n, wi, wo, offsets, rows, table, window, negative, alpha, state,
     dim = wi.shape[1]
     for pos in range(n):
         state = _next(state)
-        boundary = window - np.int64(state % np.uint64(window))
+        boundary = 1 + _below(state, window)
         if pos + window + 1 < n:  # the rows of the word the window reaches next
             ahead = line[pos + window + 1]
             _prefetch_rows(wi, rows, offsets[ahead], offsets[ahead + 1])
@@ -219,7 +189,7 @@ def _train_part(ids, bounds, first, last, eos, wi, wo, offsets, rows, factor, ke
                     w += 1
             if keep[w] < 1.0:
                 state = _next(state)
-                if keep[w] < np.float32((state & np.uint64(0xFFFF)) / 65536.0):
+                if keep[w] < np.float32(state >> np.uint64(40)) * _UNIT:
                     continue
             line[n] = w
             n += 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from kembed._prefetch import prefetch_rows
+
 _OFFSET = np.uint64(2166136261)
 _PRIME = np.uint64(16777619)
 _MASK = np.uint64(0xFFFFFFFF)
@@ -53,20 +55,23 @@ def _walk(buffer, start, stop, minn, maxn, bucket, remap, out, at):
     return count
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def hash_ngrams(buffer, starts, minn, maxn, bucket, remap):
     """(offsets, buckets) of the n-grams of each word `buffer[starts[k]:starts[k + 1]]`;
-    `remap` (bucket -> kept index, -1 dropped) for a pruned model, else empty."""
+    `remap` (bucket -> kept index, -1 dropped) for a pruned model, else empty. The words
+    are counted, then hashed, in parallel."""
     words = starts.shape[0] - 1
     offsets = np.zeros(words + 1, dtype=np.int64)
     empty = np.empty(0, dtype=np.int64)
     if maxn > 0:
+        for k in prange(words):
+            offsets[k + 1] = _walk(buffer, starts[k], starts[k + 1], minn, maxn, bucket,
+                                   remap, empty, 0)  # fmt: skip
         for k in range(words):
-            found = _walk(buffer, starts[k], starts[k + 1], minn, maxn, bucket, remap, empty, 0)
-            offsets[k + 1] = offsets[k] + found
+            offsets[k + 1] += offsets[k]
     out = np.empty(offsets[words], dtype=np.int64)
     if maxn > 0:
-        for k in range(words):
+        for k in prange(words):
             _walk(buffer, starts[k], starts[k + 1], minn, maxn, bucket, remap, out, offsets[k])
     return offsets, out
 
@@ -78,6 +83,8 @@ def mean_rows(matrix, offsets, rows, word_rows):
     words = offsets.shape[0] - 1
     out = np.zeros((words, matrix.shape[1]), dtype=np.float32)
     for k in prange(words):
+        if k + 1 < words:  # the next word's rows, scattered over the matrix, on their way
+            prefetch_rows(matrix, rows, offsets[k + 1], offsets[k + 2])
         count = 0
         if word_rows[k] >= 0:
             out[k] += matrix[word_rows[k]]

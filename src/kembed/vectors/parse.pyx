@@ -3,7 +3,8 @@
 """The compiled byte-level kernels of the vector readers, nothing else.
 
 `parse_block` splits a block of whole text lines into words and float32 rows (skipping
-the numbers of unwanted words); `split_binary` walks word2vec binary records. The kernels
+the numbers of unwanted words); `split_binary` walks word2vec binary records,
+`split_fasttext_entries` a fastText dictionary. The kernels
 work on numpy arrays only and release the GIL; `kembed.vectors.formats` drives them and the
 tests check them against Python's own `float()` and `str.split`, and the readers against
 gensim's. They are compiled ahead of time (Cython), not numba kernels, because they run on
@@ -404,3 +405,32 @@ def copy_records(
     with nogil:
         for i in range(data_start.shape[0]):
             memcpy(&out[first_row + i, 0], &buf[data_start[i]], width)
+
+
+def split_fasttext_entries(
+    const uint8_t[::1] buf, Py_ssize_t at, int64_t[::1] word_start, int64_t[::1] word_end
+):
+    """Walks the entries of a fastText dictionary from byte `at`: a word ended by a NUL,
+    then its int64 count and int8 type (9 bytes, which may hold NULs themselves).
+
+    Returns:
+        (entries found, the byte after the last one): fewer entries than asked when the
+        buffer ends inside one.
+    """
+    cdef Py_ssize_t size = buf.shape[0], n = 0, p
+    cdef const uint8_t* found
+    with nogil:
+        while n < word_start.shape[0]:
+            if at >= size:
+                break
+            found = <const uint8_t*>memchr(&buf[at], 0, size - at)
+            if found == NULL:
+                break
+            p = found - &buf[0]
+            if p + 10 > size:
+                break
+            word_start[n] = at
+            word_end[n] = p
+            n += 1
+            at = p + 10
+    return n, at

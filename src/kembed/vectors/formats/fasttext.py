@@ -9,6 +9,7 @@ standard library; no Keras.
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
 import struct
@@ -186,16 +187,7 @@ def _read(reader: _Reader) -> dict:
             reader.name, None, f"the dictionary's sizes disagree: {size} entries, "
             f"{nwords} words, {nlabels} labels. The file is damaged."
         )  # fmt: skip
-    words, labels, counts = [], [], np.empty(nwords, dtype=np.int64)
-    for i in range(size):
-        word = reader.word(f"entry {i:,} of the dictionary")
-        count, kind = reader.take("<qb", f"entry {i:,} of the dictionary")
-        text = word.decode("utf-8", errors="surrogateescape")
-        if kind == 0 and i < nwords:
-            words.append(text)
-            counts[i] = count
-        else:
-            labels.append(text)
+    words, labels, counts = _dictionary(reader, size, nwords)
     pruned = None  # -1: nothing pruned; 0: every bucket pruned (fastText then uses none)
     if pruned_size >= 0:
         pairs = reader.array("<i4", 2 * pruned_size, "the pruned bucket index").reshape(-1, 2)
@@ -214,6 +206,34 @@ def _read(reader: _Reader) -> dict:
         model["matrix"] = _read_quantized(reader, args, nwords, pruned_size)
     _check_output(reader)
     return model
+
+
+def _dictionary(reader: _Reader, size: int, nwords: int) -> tuple[list, list, np.ndarray]:
+    """The dictionary's words (type 0, among the first `nwords`), its labels and the
+    words' counts, its entries found by a compiled walk and decoded all at once."""
+    from kembed.vectors import parse
+
+    buffer = np.frombuffer(reader.data, dtype=np.uint8)
+    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    found, after = parse.split_fasttext_entries(buffer, reader.at, starts, ends)
+    starts, ends = starts[:found], ends[:found]
+    trailers = buffer[ends[:, None] + np.arange(1, 10)]
+    joined = np.empty(int((ends - starts).sum()) + found, dtype=np.uint8)
+    parse.gather_words(buffer, starts, ends, joined)
+    del buffer  # the map closes only when no array holds it
+    if found < size:
+        reader.at = int(ends[-1]) + 10 if found else reader.at
+        reader.ended(f"entry {found:,} of the dictionary")
+    reader.at = after
+    counts, kinds = trailers[:, :8].copy().view("<i8")[:, 0], trailers[:, 8].view(np.int8)
+    texts = joined[:-1].tobytes().decode("utf-8", errors="surrogateescape").split("\n")
+    if len(texts) != size:  # a word holding a newline: one at a time
+        texts = [bytes(reader.data[a:b]).decode("utf-8", errors="surrogateescape")
+                 for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]  # fmt: skip
+    is_word = (kinds == 0) & (np.arange(size) < nwords)
+    words = list(itertools.compress(texts, is_word))
+    labels = list(itertools.compress(texts, ~is_word))
+    return words, labels, counts[is_word]
 
 
 def _check_output(reader: _Reader) -> None:
