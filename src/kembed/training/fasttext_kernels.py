@@ -49,9 +49,9 @@ def _draw(table, state):
 
 @numba.njit(nogil=True, inline="always", cache=True)
 def _prefetch_noise(wo, table, negative, state):
-    """Prefetches the output rows of the noise words the next update but one will draw
-    (the `negative` draws after the next `negative`, when no draw is repeated): only a
-    hint, the draws themselves are unchanged."""
+    """Prefetches the output rows of the noise words the next update will draw (the
+    `negative` draws after this update's, when none is drawn again): only a hint, the
+    draws themselves are unchanged."""
     for d in range(2 * negative):
         state = _next(state)
         if d >= negative:
