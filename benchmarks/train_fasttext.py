@@ -67,10 +67,13 @@ def quality(vectors) -> dict:
 
 
 def worker(variant: str, corpus: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{variant}-") as folder:
+        _train_and_judge(variant, corpus, Path(folder) / "model.bin")
+
+
+def _train_and_judge(variant: str, corpus: Path, model: Path) -> None:
     from kembed import Vectors
 
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-{variant}-"))
-    model = folder / "model.bin"
     start = time.perf_counter()
     if variant == "fasttext":
         import fasttext
