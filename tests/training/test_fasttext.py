@@ -128,6 +128,22 @@ def test_the_kernel_equals_fasttexts_update(sg, seed):
     assert not np.allclose(ours_i, wi)  # it did train
 
 
+def test_each_words_rows_and_factor_follow_its_ngrams():
+    from kembed.training.fasttext import _input_rows
+    from kembed.vectors.subwords import SubwordTable
+
+    words = ["banana", "</s>", "aaaa", "x", "naïve"]
+    settings = FastTextSettings(minn=2, maxn=3, bucket=7)  # few buckets: rows repeat
+    offsets, rows, factor = _input_rows(words, 1, settings)
+    table = SubwordTable(np.zeros((len(words) + 7, 1), "float32"), len(words), 2, 3, 7)
+    for i, word in enumerate(words):
+        expected = [i] + ([] if word == "</s>" else table.rows_of(word))
+        assert rows[offsets[i] : offsets[i + 1]].tolist() == expected
+        _, repeats = np.unique(expected, return_counts=True)
+        assert factor[i] == pytest.approx((repeats**2).sum() / len(expected))
+    assert factor[0] > 1 and factor[1] == 1  # banana's n-grams repeat; </s> is its row
+
+
 def test_eos_and_the_vocabulary(tmp_path):
     path = _corpus(tmp_path, lines=60)
     vectors = train_fasttext(path, dim=8, min_count=1, bucket=500, workers=1, seed=0)

@@ -196,8 +196,8 @@ def _input_rows(
     sizes = np.ones(n, dtype=np.int64)
     ngram_rows = np.empty(0, dtype=np.int64)
     if settings.maxn:
-        table = SubwordTable(np.empty((n + settings.bucket, 0), np.float32), n,
-                             settings.minn, settings.maxn, settings.bucket)  # fmt: skip
+        rows_only = np.empty((n + settings.bucket, 0), np.float32)  # hashing needs no values
+        table = SubwordTable(rows_only, n, settings.minn, settings.maxn, settings.bucket)
         hashed = [i for i in range(n) if i != eos]
         found, ngram_rows = table.ngram_rows([words[i] for i in hashed])
         sizes[hashed] += np.diff(found)
