@@ -212,7 +212,7 @@ def run_keras_io(train_x, train_y, test_x, test_y, seed: int) -> float:
     return float(np.mean(predicted == np.array([classes.index(label) for label in test_y])))
 
 
-def summary(out: Path) -> None:
+def summary(out: Path, vectors: str = "GloVe 6B 50d") -> None:
     results: dict[tuple[str, str], list[dict]] = {}
     for line in out.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
@@ -222,7 +222,7 @@ def summary(out: Path) -> None:
         rows.sort(key=lambda row: ROWS.index(row) if row in ROWS else len(ROWS))
         if not rows:
             continue
-        print(f"\n{dataset.upper()}: 10-fold CV accuracy %, GloVe 6B 50d")
+        print(f"\n{dataset.upper()}: 10-fold CV accuracy %, {vectors}")
         print(f"  {'model':<18}{'folds':>6}{'mean':>8}{'std':>7}{'Kim':>7}{'s/fold':>9}")
         for row in rows:
             runs = results[dataset, row]
@@ -297,7 +297,7 @@ def main() -> None:
                 print(
                     f"  {dataset} fold {fold} {row:<18} {100 * accuracy:5.1f} % {seconds:6.1f} s"
                 )
-    summary(args.out)
+    summary(args.out, str(args.vectors) if args.vectors else "GloVe 6B 50d")
 
 
 if __name__ == "__main__":
