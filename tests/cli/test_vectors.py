@@ -63,6 +63,16 @@ def test_convert(vectors_file, tmp_path):
     assert Vectors.load(out).index_to_key == ["man", "king", "woman", "queen", "cat"]
 
 
+def test_convert_to_a_fasttext_bin(vectors_file, tmp_path):
+    out = tmp_path / "tiny.bin"
+    args = ["vectors", "convert", str(vectors_file), str(out), "--to", "fasttext"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "(fasttext)" in result.output, result.output
+    again = Vectors.load(out, cache=False)
+    assert again.report.format == "fasttext" and not again.has_subwords  # words alone
+    np.testing.assert_array_equal(again.vectors, Vectors.load(vectors_file).vectors)
+
+
 def test_download_list():
     result = runner.invoke(app, ["vectors", "download", "--list"])
     assert result.exit_code == 0 and "glove-840B-300d" in result.output

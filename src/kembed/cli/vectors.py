@@ -65,8 +65,9 @@ def convert(
     to: Annotated[
         str | None,
         typer.Option(
-            help="native, glove, word2vec or word2vec-binary (default: from the name: .txt, "
-            ".vec, .bin, each .gz/.bz2/.xz ok; else native)."
+            help="native, glove, word2vec, word2vec-binary or fasttext (a .bin fastText "
+            "loads; default: from the name: .txt, .vec, .bin, each .gz/.bz2/.xz ok; else "
+            "native)."
         ),
     ] = None,
     member: Member = None,

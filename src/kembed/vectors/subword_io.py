@@ -110,9 +110,11 @@ def read_model(source, member, wanted: set[str] | None, limit: int | None) -> Ve
     matrix[eos] = model.matrix[keep[eos]]  # fastText gives the end of line no n-grams
     report.vectors_kept = len(words)
     header = {"source": model.path, "fasttext": {**args, "quantized": model.quantized}}
-    ngrams = SubwordTable(  # the n-gram rows alone: the word rows are no longer needed
-        model.matrix[table.nwords :], 0, table.minn, table.maxn, table.bucket, table.pruned
-    )
+    ngrams = None  # a model trained with maxn 0 (fastText's supervised default) has none
+    if table.maxn:  # the n-gram rows alone: the word rows are no longer needed
+        ngrams = SubwordTable(
+            model.matrix[table.nwords :], 0, table.minn, table.maxn, table.bucket, table.pruned
+        )
     return Vectors._trusted(
         words, matrix, report=report, header=header, counts=model.counts[keep], subwords=ngrams
     )
