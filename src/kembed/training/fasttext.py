@@ -21,10 +21,10 @@ from kembed.training.settings import (
     build_corpus_options,
     threads,
 )
+from kembed.vectors.formats.fasttext import DEFAULT_ARGUMENTS, EOS
 from kembed.vectors.store import Vectors
 from kembed.vectors.subwords import SubwordTable
 
-EOS = "</s>"  # fastText's end-of-line word: one ends every line, it has no n-grams
 _TABLE = 10_000_000  # noise words are drawn from a table this long, as in fastText
 
 
@@ -166,10 +166,10 @@ def train_fasttext(
 def fasttext_arguments(settings: FastTextSettings, min_count: int) -> dict:
     """fastText's training arguments (as a `.bin` header holds them) for `settings`."""
     return {
-        "dim": settings.dim, "ws": settings.window, "epoch": settings.epochs,
-        "min_count": min_count, "neg": settings.negative, "word_ngrams": 1, "loss": "ns",
+        **DEFAULT_ARGUMENTS, "dim": settings.dim, "ws": settings.window,
+        "epoch": settings.epochs, "min_count": min_count, "neg": settings.negative,
         "model": settings.mode, "bucket": settings.bucket, "minn": settings.minn,
-        "maxn": settings.maxn, "lr_update_rate": 100, "t": settings.sample,
+        "maxn": settings.maxn, "t": settings.sample,
     }  # fmt: skip
 
 

@@ -141,14 +141,6 @@ class _Reader:
         self.at += size
         return values
 
-    def word(self, what: str) -> bytes:
-        end = self.data.find(b"\0", self.at)
-        if end < 0:
-            self.ended(what)
-        word = self.data[self.at : end]
-        self.at = end + 1
-        return word
-
     def ended(self, what: str):
         raise VectorFormatError(
             self.name,
