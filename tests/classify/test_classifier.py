@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kembed import Vectors
-from kembed.classify import FitSettings
+from kembed.classify import FitSettings, nbsvm
 from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
 
 pytestmark = pytest.mark.keras
@@ -383,10 +383,21 @@ def test_a_hybrid_classifier_learns_and_round_trips(embedding, tmp_path):
         seed=0,
     )
     clf.fit(texts, labels, verbose=0)
-    assert clf.settings["optimizer"] == "adagrad" and clf.fit_settings.monitor == "val_loss"
+    assert clf.settings["optimizer"] == "adam" and clf.fit_settings.monitor == "val_loss"
     assert clf.evaluate(texts, labels).accuracy > 0.95
-    ratios = keras.ops.convert_to_numpy(clf.model.get_layer("nb_linear").ratios)
-    assert ratios.any()  # counted on the training part
+    # The n-gram half is NBSVM fitted on all the training texts, held-out ones included,
+    # its weights mixed with naive Bayes as a + b * w.
+    linear = clf.model.get_layer("nb_linear")
+    assert not linear.trainable_weights
+    x = clf._pad(clf.tokenizer.texts_to_sequences(texts))
+    ngrams = keras.ops.convert_to_numpy(clf.model.get_layer("ngrams")(x))
+    y = np.searchsorted(clf.classes, labels)
+    ratios, weights, _ = nbsvm.fit_nbsvm(ngrams, y, 2, buckets=linear.buckets)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(linear.ratios), ratios, atol=1e-6)
+    seen = np.unique(ngrams[ngrams > 0])
+    mixed = keras.ops.convert_to_numpy(linear.weights_)[seen, 1]
+    slope, offset = np.polyfit(weights[seen, 1], mixed, 1)
+    np.testing.assert_allclose(offset + slope * weights[seen, 1], mixed, atol=1e-4)
     clf.save(tmp_path / "h.kembed")
     loaded = TextClassifier.load(tmp_path / "h.kembed")
     unseen = ["zork great film", "boring plot", "never seen words"]

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.keras
 
 keras = pytest.importorskip("keras")
 ngrams = pytest.importorskip("kembed.classify.ngrams")
+from kembed.classify import nbsvm  # noqa: E402
+
 PRIME = 46_337
 
 
@@ -57,7 +59,7 @@ def test_nb_ratios_are_the_log_count_ratios_of_wang_and_manning():
     grams = rng.integers(0, 12, size=(40, 5))
     grams = np.array([[g if g not in row[:k] else 0 for k, g in enumerate(row)] for row in grams])
     y = rng.integers(0, 3, size=40)
-    r = ngrams.nb_ratios(grams, y, 3, buckets=15, alpha=0.5)
+    r = nbsvm.nb_ratios(grams, y, 3, buckets=15, alpha=0.5)
     seen = sorted(set(grams.ravel()) - {0})
     for c in range(3):
         p = np.array([0.5 + sum(j in grams[i] for i in range(40) if y[i] == c) for j in seen])

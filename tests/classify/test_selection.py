@@ -54,7 +54,7 @@ def test_an_auto_classifier_trains_the_winner_and_saves_the_choice(tmp_path):
     texts, labels = _word_order_data()
     clf = TextClassifier("auto", output_dim=8, seed=0, budget=600)
     clf.fit(texts, labels, verbose=0)
-    assert clf.settings["model"] == "hybrid" and clf.settings["optimizer"] == "adagrad"
+    assert clf.settings["model"] == "hybrid" and clf.settings["optimizer"] == "adam"
     assert [row["model"] for row in clf.selection.tried] == ["hybrid", "bag", "cnn"]
     assert "<- chosen" in str(clf.selection)
     assert clf.evaluate(texts, labels).accuracy > 0.95

@@ -15,6 +15,7 @@ from kembed._settings import resolve
 from kembed.classify import inputs
 from kembed.classify.archive import read_classifier, read_state, write_classifier
 from kembed.classify.calibration import fit_temperature, scaled
+from kembed.classify.hybrid import embedding_part, fit_ngram_part
 from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, probability_evaluation
 from kembed.classify.models import (
@@ -22,7 +23,6 @@ from kembed.classify.models import (
     build_model,
     compile_classifier,
     embedding_layers,
-    set_nb_ratios,
 )
 from kembed.classify.selection import Selection, choose
 from kembed.classify.settings import ClassifierSettings, FitSettings
@@ -50,11 +50,11 @@ class TextClassifier:
 
     Args:
         model: `"cnn"` (Kim 2014, the default), `"bag"`, `"bilstm"`, `"hybrid"` (`bag`
-            beside an NBSVM-like linear model over word 1- to 3-grams: the most accurate
-            on MR and SUBJ, see BENCHMARKS.md) or `"auto"`: `fit` cross-validates the
-            architectures and embedding modes (3 folds of the training texts, the most
-            promising first, within `budget` seconds), trains the best on all the texts
-            and keeps what it tried in `selection`.
+            beside NBSVM over word 1- to 3-grams, mixed by weights fitted on the held-out
+            texts: the most accurate on MR and SUBJ, see BENCHMARKS.md) or `"auto"`:
+            `fit` cross-validates the architectures and embedding modes (3 folds of the
+            training texts, the most promising first, within `budget` seconds), trains
+            the best on all the texts and keeps what it tried in `selection`.
         embedding: `"learned"` (random init; the default), `"static"` (pretrained,
             frozen), `"non-static"` (pretrained, fine-tuned), `"oov"` (pretrained frozen,
             rows of unknown words learn) or `"multichannel"` (a static and a non-static
@@ -66,11 +66,10 @@ class TextClassifier:
             longest training text (at least 5).
         output_dim: Embedding size for `learned` (pretrained vectors give their own).
         batch_size: Mini-batch size. Defaults to 50 (Kim's).
-        optimizer: `"adam"` (the default, except for `hybrid`), `"adagrad"` (the default
-            of `hybrid`, whose n-gram weights are sparse) or `"adadelta"` (Kim's, with
-            his rho 0.95 and epsilon 1e-6). With pretrained embeddings that learn, and
-            for `bag`, Adam is 2 to 9 points more accurate on MR than Adadelta (see
-            BENCHMARKS.md).
+        optimizer: `"adam"` (the default), `"adagrad"` or `"adadelta"` (Kim's, with his
+            rho 0.95 and epsilon 1e-6); for `hybrid`, what trains its word-vector half.
+            With pretrained embeddings that learn, and for `bag`, Adam is 2 to 9 points
+            more accurate on MR than Adadelta (see BENCHMARKS.md).
         learning_rate: Optional float. Defaults to 1e-3 for Adam, 0.1 for Adagrad, 1.0
             for Adadelta.
         split_clitics: Split "it's" into "it 's" and "don't" into "do n't" before
@@ -225,8 +224,9 @@ class TextClassifier:
         y = np.searchsorted(np.array(classes, dtype=object), np.array(labels, dtype=object))
         x, train, held = self._encode_for_training(texts, y, settings.validation_split, seed)
         with training.scope():
-            model = self._build()
-        set_nb_ratios(model, x[train], y[train])
+            model = trained = self._build()
+            if self.settings["model"] == "hybrid":  # its word vectors first, then n-grams
+                trained = embedding_part(model)
         validation = (x[held], y[held]) if len(held) else None
         stopping = settings.early_stopping and validation is not None
         epochs = settings.epochs or (100 if stopping and monitor == "val_loss" else 25)
@@ -238,7 +238,7 @@ class TextClassifier:
         stop = StopOnInterrupt()
         with stop:
             history = training.fit(
-                model,
+                trained,
                 x[train],
                 y[train],
                 epochs=epochs,
@@ -250,11 +250,18 @@ class TextClassifier:
         self.model = self._gathered(training, model)
         if stop.interrupted:
             raise TrainingInterrupted(stop.epoch, stop.batch)
+        self._finish(x, y, held)
+        return history
+
+    def _finish(self, x: np.ndarray, y: np.ndarray, held: np.ndarray) -> None:
+        """After Keras' training: a `hybrid` model's n-gram half and mix (fitted, and so
+        calibrated, on the held-out texts), or the temperature of the others."""
         self.temperature = 1.0
-        if len(held):  # calibrated on the held-out texts
+        if self.settings["model"] == "hybrid":
+            fit_ngram_part(self.model, x, y, held)
+        elif len(held):
             raw = np.asarray(self.model.predict(x[held], batch_size=256, verbose=0))
             self.temperature = fit_temperature(raw, y[held])
-        return history
 
     def _encode_for_training(self, texts: list[str], y: np.ndarray, split: float, seed: int):
         """Holds out the validation part, fits the tokenizer on the rest and pads every

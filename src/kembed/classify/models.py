@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from kembed.classify.ngrams import BUCKETS, HashedNgrams, MaskedPooling, NBLinear, nb_ratios
+from kembed.classify.ngrams import BUCKETS, HashedNgrams, NBLinear
 from kembed.classify.settings import ARCHITECTURES
 from kembed.embedding import candidate_words
 from kembed.vectors import Vectors
@@ -33,11 +33,12 @@ def build_model(
       summed, as in the paper.
     - `bag`: global average and max pooling of the embeddings (over the padding too),
       dropout, softmax.
-    - `hybrid`: the mean and maximum of the word vectors (padding left out) and, beside
-      them, the text's word 1- to 3-grams (hashed, binary) scaled by naive Bayes
-      log-count ratios (NBSVM, Wang & Manning 2012; `kembed.classify.ngrams`): the two
-      branches' class scores are summed before the softmax. Call `set_nb_ratios` on
-      the training data before training.
+    - `hybrid`: `bag` beside the text's word 1- to 3-grams (hashed, binary) scaled by
+      naive Bayes log-count ratios (NBSVM, Wang & Manning 2012;
+      `kembed.classify.ngrams`): the two halves' class scores are summed before the
+      softmax. The n-gram half is not trained by Keras (its weights are not
+      trainable): `kembed.classify.hybrid` fits it in closed form after the word-vector
+      half, and mixes the two.
     - `bilstm`: a bidirectional LSTM (64 units each way, over the padding too), max pooling over
       time, dropout, softmax.
 
@@ -69,9 +70,7 @@ def build_model(
         x = layers.Concatenate()(pooled)
     else:
         x = channels[0] if len(channels) == 1 else layers.Concatenate()(channels)
-        if architecture == "hybrid":
-            x = MaskedPooling(name="pooling")([x, inputs])
-        elif architecture == "bag":
+        if architecture in ("bag", "hybrid"):
             x = layers.Concatenate()(
                 [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]
             )
@@ -81,7 +80,8 @@ def build_model(
     x = layers.Dropout(dropout)(x)
     if architecture == "hybrid":
         ngrams = HashedNgrams(name="ngrams")(inputs)
-        scores = [NBLinear(BUCKETS, num_classes, name="nb_linear")(ngrams)]
+        linear = NBLinear(BUCKETS, num_classes, l2=0.0, trainable=False, name="nb_linear")
+        scores = [linear(ngrams)]
         scores.append(layers.Dense(num_classes, name="embedding_scores")(x))
         outputs = layers.Activation("softmax", name="softmax")(layers.Add()(scores))
         return keras.Model(inputs, outputs, name="kembed_hybrid")
@@ -92,20 +92,6 @@ def build_model(
         name="softmax",
     )(x)
     return keras.Model(inputs, outputs, name=f"kembed_{architecture}")
-
-
-def set_nb_ratios(model: keras.Model, x: np.ndarray, y: np.ndarray) -> None:
-    """Counts the naive Bayes log-count ratios of a `hybrid` model's n-grams on the
-    training texts `x` (padded word ids) and labels `y`, and sets them in its
-    `NBLinear` layer (nothing for other models)."""
-    names = {layer.name for layer in model.layers}
-    if "nb_linear" not in names:
-        return
-    hashing, linear = model.get_layer("ngrams"), model.get_layer("nb_linear")
-    ngrams = np.concatenate(
-        [keras.ops.convert_to_numpy(hashing(x[i : i + 4096])) for i in range(0, len(x), 4096)]
-    )
-    linear.set_ratios(nb_ratios(ngrams, y, linear.classes, buckets=linear.buckets))
 
 
 def compile_classifier(model: keras.Model, optimizer: str, learning_rate: float) -> None:

@@ -1,8 +1,8 @@
 """The n-gram half of the `hybrid` classifier: word ids to hashed n-gram ids inside the
 model (`HashedNgrams`), and a linear model over binary n-gram features scaled by naive
-Bayes log-count ratios (`NBLinear`, Wang & Manning's NBSVM as a Keras layer), with the
-ratios counted from the training texts (`nb_ratios`). Keras code: `keras.ops` only, so
-it runs on every backend; the ratios are counted with numpy."""
+Bayes log-count ratios (`NBLinear`, Wang & Manning's NBSVM as a Keras layer), whose
+ratios and weights `kembed.classify.nbsvm` fits. Keras code: `keras.ops` only, so it runs
+on every backend."""
 
 from __future__ import annotations
 
@@ -156,42 +156,3 @@ class MaskedPooling(keras.layers.Layer):
     def compute_output_shape(self, input_shapes):
         shape = input_shapes[0]
         return (shape[0], 2 * shape[-1])
-
-
-def nb_ratios(
-    ngrams: np.ndarray, y: np.ndarray, classes: int, *, buckets: int, alpha: float = 1.0
-) -> np.ndarray:
-    """The naive Bayes log-count ratio of each n-gram id for each class against the others
-    (Wang & Manning 2012): `log(p / |p|_1) - log(q / |q|_1)`, where `p` counts the texts
-    of the class that hold the n-gram (plus `alpha`) and `q` those of the other classes,
-    over the n-grams the texts hold (an unseen id gets 0).
-
-    Example:
-
-    >>> ngrams = np.array([[1, 0], [1, 2], [2, 0]])  # texts as n-gram ids (0: none)
-    >>> r = nb_ratios(ngrams, np.array([1, 1, 0]), 2, buckets=3)
-    >>> bool(r[1, 1] > 0 > r[2, 1]), r.shape, r[3].tolist()
-    (True, (4, 2), [0.0, 0.0])
-
-    Args:
-        ngrams: `(texts, positions)` n-gram ids, each at most once per row (0: none).
-        y: Each text's class index.
-        classes: How many classes.
-        buckets: The largest id.
-        alpha: The smoothing count.
-
-    Returns:
-        A float32 `(buckets + 1, classes)` array (row 0 and unseen ids are zeros).
-    """
-    rows = np.repeat(np.arange(len(ngrams)), ngrams.shape[1])
-    flat = ngrams.ravel()
-    present = flat > 0
-    rows, flat = rows[present], flat[present]
-    seen = np.unique(flat)
-    ratios = np.zeros((buckets + 1, classes), dtype=np.float32)
-    for c in range(classes):
-        mine = y[rows] == c
-        p = alpha + np.bincount(flat[mine], minlength=buckets + 1)[seen]
-        q = alpha + np.bincount(flat[~mine], minlength=buckets + 1)[seen]
-        ratios[seen, c] = np.log(p / p.sum()) - np.log(q / q.sum())
-    return ratios

@@ -73,8 +73,8 @@ class ClassifierSettings:
             )
 
     def _resolve_optimizer(self) -> None:
-        if self.optimizer is None:  # Adagrad suits the sparse n-gram weights of `hybrid`
-            object.__setattr__(self, "optimizer", "adagrad" if self.model == "hybrid" else "adam")
+        if self.optimizer is None:
+            object.__setattr__(self, "optimizer", "adam")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(
                 f"`optimizer` must be one of {tuple(OPTIMIZERS)}. "

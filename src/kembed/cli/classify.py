@@ -92,9 +92,7 @@ Clitics = Annotated[
 ]
 Optimizer = Annotated[
     str | None,
-    typer.Option(
-        help="adam, adagrad or adadelta (Kim 2014). Default: adagrad for hybrid, else adam."
-    ),
+    typer.Option(help="adam (the default), adagrad or adadelta (Kim 2014)."),
 ]
 
 

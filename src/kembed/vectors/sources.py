@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import importlib
 import importlib.util
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from kembed._io import file_sha256
@@ -107,6 +104,8 @@ def lookup(name: str) -> Source:
     try:
         return CATALOGUE[name]
     except KeyError:
+        import difflib
+
         close = difflib.get_close_matches(name, CATALOGUE, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise FileNotFoundError(
@@ -141,6 +140,9 @@ def download(
     Raises:
         SourceError: if the server fails or the file does not match its size / checksum.
     """
+    import urllib.error  # here, not at the top: loading a file needs no HTTP (start-up time)
+    import urllib.request
+
     if isinstance(source, str):
         target = Path(path) if path else downloaded(source)
         source = lookup(source)
