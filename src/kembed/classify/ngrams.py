@@ -133,7 +133,8 @@ class NBLinear(keras.layers.Layer):
 class MaskedPooling(keras.layers.Layer):
     """The mean and the maximum of each text's word vectors over its words, padding (id
     0) left out: `(embeddings, ids)` -> `(batch, 2 * dim)`; a text with no word gives
-    zeros.
+    zeros. The pooling of `hybrid` models saved before it pooled as `bag` (kept so that
+    they load).
 
     Example:
 
