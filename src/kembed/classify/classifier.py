@@ -14,8 +14,8 @@ import numpy as np
 from kembed._settings import resolve
 from kembed.classify import inputs
 from kembed.classify.archive import read_classifier, read_state, write_classifier
-from kembed.classify.calibration import fit_temperature, scaled
-from kembed.classify.hybrid import embedding_part, fit_ngram_part
+from kembed.classify.calibration import scaled
+from kembed.classify.hybrid import embedding_part, finish_training
 from kembed.classify.interrupt import StopOnInterrupt
 from kembed.classify.metrics import Evaluation, probability_evaluation
 from kembed.classify.models import (
@@ -250,18 +250,8 @@ class TextClassifier:
         self.model = self._gathered(training, model)
         if stop.interrupted:
             raise TrainingInterrupted(stop.epoch, stop.batch)
-        self._finish(x, y, held)
+        self.temperature = finish_training(self.model, self.settings["model"], x, y, held)
         return history
-
-    def _finish(self, x: np.ndarray, y: np.ndarray, held: np.ndarray) -> None:
-        """After Keras' training: a `hybrid` model's n-gram half and mix (fitted, and so
-        calibrated, on the held-out texts), or the temperature of the others."""
-        self.temperature = 1.0
-        if self.settings["model"] == "hybrid":
-            fit_ngram_part(self.model, x, y, held)
-        elif len(held):
-            raw = np.asarray(self.model.predict(x[held], batch_size=256, verbose=0))
-            self.temperature = fit_temperature(raw, y[held])
 
     def _encode_for_training(self, texts: list[str], y: np.ndarray, split: float, seed: int):
         """Holds out the validation part, fits the tokenizer on the rest and pads every

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from kembed.classify.calibration import fit_temperature
 from kembed.classify.nbsvm import fit_mix, fit_nbsvm
 
 _CHUNK = 4096  # texts hashed at once
@@ -65,3 +66,19 @@ def fit_ngram_part(model: keras.Model, x: np.ndarray, y: np.ndarray, held: np.nd
     kernel, offset = dense.get_weights()
     offset = mix[2] * offset + mix[1] * bias + mix[3:]
     dense.set_weights([mix[2] * kernel, offset.astype(np.float32)])
+
+
+def finish_training(
+    model: keras.Model, architecture: str, x: np.ndarray, y: np.ndarray, held: np.ndarray
+) -> float:
+    """What `fit` does after Keras' training, and the temperature of the probabilities: a
+    `hybrid` model's n-gram half and mix (`fit_ngram_part`; fitted, and so calibrated, on
+    the held-out texts: 1.0), or the temperature fitted on the held-out texts (1.0 if
+    there are none)."""
+    if architecture == "hybrid":
+        fit_ngram_part(model, x, y, held)
+        return 1.0
+    if not len(held):
+        return 1.0
+    raw = np.asarray(model.predict(x[held], batch_size=256, verbose=0))
+    return fit_temperature(raw, y[held])
