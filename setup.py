@@ -4,7 +4,7 @@
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-MODULES = ["kembed.text._scan", "kembed.vectors.parse"]
+MODULES = ["kembed.text._scan", "kembed.vectors.parse", "kembed.vectors._ngrams"]
 
 setup(
     ext_modules=cythonize(

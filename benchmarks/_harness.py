@@ -40,11 +40,18 @@ def emit(**result) -> None:
 
 def run_workers(script: str, variants: Sequence[str], args: Sequence[str], repeats: int):
     """Runs `script --worker VARIANT ARGS` `repeats` times per variant, interleaved,
-    each result printed to stderr as it ends.
+    each result printed to stderr as it ends. kembed's modules are compiled to bytecode
+    first, as an installed package has them (this machine sets PYTHONDONTWRITEBYTECODE, so
+    an editable install would otherwise compile its sources again in every worker).
 
     Returns:
         variant -> list of result dicts.
     """
+    import compileall
+
+    import kembed
+
+    compileall.compile_dir(Path(kembed.__file__).parent, quiet=1)
     results: dict[str, list[dict]] = {v: [] for v in variants}
     for _ in range(repeats):
         for variant in variants:

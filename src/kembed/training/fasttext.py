@@ -233,7 +233,7 @@ def _draw_tables(counts: np.ndarray, sample: float, tokens: int) -> tuple[np.nda
 def _vectors(words, counts, wi, csr, settings: FastTextSettings, header: dict) -> Vectors:
     """The trained `Vectors`: each word's vector the mean of its rows (fastText's
     `get_word_vector`), and the n-gram rows for the other words."""
-    from kembed.vectors._subword_kernel import mean_rows
+    from kembed.vectors._ngrams import mean_rows
 
     offsets, rows = csr
     matrix = mean_rows(wi, offsets, rows, np.full(len(words), -1, dtype=np.int64))

@@ -6,6 +6,7 @@ file paths here: loading and saving go through `kembed.vectors.io`; no Keras.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Iterable, Sequence
 
@@ -228,17 +229,25 @@ class Vectors(Queries):
         Raises:
             KeyError: naming the first word without a vector (no subwords).
         """
-        index = self.key_to_index
-        rows = np.array([index.get(w, -1) for w in words], dtype=np.int64)
-        out = np.empty((len(rows), self.dim), dtype=np.float32)
+        rows = self._rows(words)
         found = rows >= 0
+        if found.all():
+            return self.vectors[rows]
+        missing = list(itertools.compress(words, ~found))
+        if self.subwords is None:
+            self.index(missing[0])  # raises the KeyError naming it
+        built = self.subwords.vectors(missing)
+        if not found.any():
+            return built
+        out = np.empty((len(rows), self.dim), dtype=np.float32)
         out[found] = self.vectors[rows[found]]
-        if not found.all():
-            missing = [w for w, f in zip(words, found, strict=True) if not f]
-            if self.subwords is None:
-                self.index(missing[0])  # raises the KeyError naming it
-            out[~found] = self.subwords.vectors(missing)
+        out[~found] = built
         return out
+
+    def _rows(self, words: Sequence[str]) -> np.ndarray:
+        """The row of each word, -1 for a word not in the table."""
+        get = self.key_to_index.get
+        return np.fromiter(map(get, words, itertools.repeat(-1)), np.int64, count=len(words))
 
     def index(self, word: str) -> int:
         """The row of `word`. Raises `KeyError` naming it if absent.
@@ -266,14 +275,13 @@ class Vectors(Queries):
         Raises:
             KeyError: naming the first word without a vector (no subwords).
         """
-        index = self.key_to_index
-        rows = np.array([index.get(w, -1) for w in words], dtype=np.int64)
+        rows = self._rows(words)
         found = rows >= 0
         if found.all():
             return self.unit[rows]
         out = np.empty((len(rows), self.dim), dtype=np.float32)
         out[found] = self.unit[rows[found]]
-        built = self.lookup([w for w, f in zip(words, found, strict=True) if not f])
+        built = self.lookup(list(itertools.compress(words, ~found)))
         out[~found] = built / np.maximum(np.linalg.norm(built, axis=1, keepdims=True), 1e-30)
         return out
 

@@ -126,7 +126,7 @@ def model_parts(vectors: Vectors) -> tuple[np.ndarray, list[np.ndarray], dict]:
     word's own row is rebuilt from its vector, the mean of that row and its n-gram rows
     (`</s>` has no n-grams); vectors without subwords are words alone (`maxn` 0, as
     fastText trains them with `-maxn 0`)."""
-    from kembed.vectors._subword_kernel import mean_rows
+    from kembed.vectors._ngrams import mean_rows
     from kembed.vectors.formats.fasttext import DEFAULT_ARGUMENTS, EOS, MODELS
 
     args = {**DEFAULT_ARGUMENTS, **vectors.header.get("fasttext", {}), "dim": vectors.dim}

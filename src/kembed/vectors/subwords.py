@@ -3,7 +3,8 @@
 `minn` to `maxn` UTF-8 characters (single boundary characters left out), each hashed by
 32-bit FNV-1a over its bytes read as signed chars, to the row `nwords + hash % bucket`;
 a word's vector is the mean of its rows (its own row too, when it is in the dictionary).
-A numba kernel hashes every n-gram of a batch of words at once. No Keras, no file paths.
+Compiled kernels (`_ngrams.pyx`) hash every n-gram of a batch of words at once and take the
+means. No Keras, no file paths.
 """
 
 from __future__ import annotations
@@ -51,6 +52,23 @@ def ngrams(word: str, minn: int, maxn: int) -> list[str]:
             if n >= minn and not (n == 1 and (i == 0 or i + n == len(text))):
                 found.append(text[i : i + n])
     return found
+
+
+def _bracketed(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every `<word>` in UTF-8 in one byte buffer, and where each starts (and the last
+    ends). One encode of the joined words; when that is not all ASCII, the byte offsets
+    come from each character's UTF-8 length (1 for a byte kept by `surrogateescape`)."""
+    text = "<" + "><".join(words) + ">" if words else ""
+    buffer = text.encode("utf-8", errors="surrogateescape")
+    chars = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), np.int64, count=len(words)) + 2, out=chars[1:])
+    if len(buffer) == len(text):
+        return np.frombuffer(buffer, dtype=np.uint8), chars
+    points = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    sizes = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+    sizes[(points >= 0xDC80) & (points <= 0xDCFF)] = 1  # a byte escaped by surrogateescape
+    ends = np.concatenate([[0], np.cumsum(sizes)])
+    return np.frombuffer(buffer, dtype=np.uint8), ends[chars]
 
 
 @dataclass
@@ -106,12 +124,9 @@ class SubwordTable:
     def ngram_rows(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The n-gram rows of many words at once: `(offsets, rows)`, word `k`'s rows being
         `rows[offsets[k]:offsets[k + 1]]`."""
-        from kembed.vectors._subword_kernel import hash_ngrams
+        from kembed.vectors._ngrams import hash_ngrams
 
-        encoded = [f"<{w}>".encode("utf-8", errors="surrogateescape") for w in words]
-        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=starts[1:])
-        buffer = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        buffer, starts = _bracketed(words)
         offsets, buckets = hash_ngrams(
             buffer, starts, self.minn, self.maxn, self.bucket, self._remap
         )
@@ -129,7 +144,7 @@ class SubwordTable:
         >>> [round(x, 4) for x in table.vectors(["a"])[0].tolist()]  # rows 1, 1 and 2
         [0.0, 0.6667]
         """
-        from kembed.vectors._subword_kernel import mean_rows
+        from kembed.vectors._ngrams import mean_rows
 
         offsets, rows = self.ngram_rows(words)
         if word_rows is None:

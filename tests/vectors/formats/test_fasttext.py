@@ -7,6 +7,7 @@ compressed) each one `VectorFormatError` naming the file."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import struct
 import subprocess
 import sys
@@ -254,6 +255,44 @@ def test_the_kernel_hashes_every_ngram_as_the_reference(word):
     table = SubwordTable(np.zeros((1 + 997, 2), "float32"), nwords=1, minn=2, maxn=5, bucket=997)
     expected = [1 + fnv1a(g.encode("utf-8")) % 997 for g in ngrams(word, 2, 5)]
     assert table.rows_of(word) == expected
+
+
+_ESCAPED = st.sampled_from([chr(c) for c in range(0xDC80, 0xDD00)])  # surrogateescape bytes
+
+
+def _reference_rows(words, table):
+    rows = []
+    for word in words:
+        grams = ngrams(word, table.minn, table.maxn)
+        rows.append([
+            table.nwords + fnv1a(g.encode("utf-8", errors="surrogateescape")) % table.bucket
+            for g in grams
+        ])  # fmt: skip
+    return rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)) | _ESCAPED, max_size=9)))
+def test_a_batch_of_words_gets_the_ngrams_of_each_word(words):
+    table = SubwordTable(np.zeros((3 + 101, 2), "float32"), nwords=3, minn=1, maxn=4, bucket=101)
+    offsets, rows = table.ngram_rows(words)
+    assert offsets[0] == 0 and len(offsets) == len(words) + 1
+    got = [rows[a:b].tolist() for a, b in itertools.pairwise(offsets)]
+    assert got == _reference_rows(words, table)
+
+
+def test_a_large_batch_split_over_threads_equals_the_reference():
+    rng = np.random.default_rng(0)
+    letters = list("abcdefghijklmnopqrstuvwxyzéßø語😀")
+    words = ["".join(rng.choice(letters, rng.integers(0, 11))) for _ in range(20_000)]
+    matrix = rng.standard_normal((7 + 5003, 8)).astype("float32")
+    table = SubwordTable(matrix, nwords=7, minn=3, maxn=6, bucket=5003)
+    own = rng.integers(-1, 7, len(words))
+    got = table.vectors(words, own)
+    for k, rows in enumerate(_reference_rows(words, table)):
+        rows = ([own[k]] if own[k] >= 0 else []) + rows
+        expected = matrix[rows].sum(axis=0) / len(rows) if rows else np.zeros(8)
+        np.testing.assert_allclose(got[k], expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
