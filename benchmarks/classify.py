@@ -12,7 +12,7 @@ resumed (`--resume`) and summarised (`--summary`).
 
     python benchmarks/classify.py [--folds 10] [--datasets mr subj] [--rows ROW ...]
         [--keras-io-folds N] [--auto-budget SECONDS] [--out classify.jsonl] [--resume]
-        [--summary]
+        [--summary] [--seed N]
 
 The peers (rows `tfidf-lr`, `nbsvm`, `fasttext`) need the `peers` extra; `auto` lets
 `model="auto"` choose within `--auto-budget` seconds a fold (default 600, its default).
@@ -261,6 +261,9 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, help="vectors in GloVe 6B 50d's place")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--summary", action="store_true")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="another draw of the models: seed fold + 100 x this"
+    )
     args = parser.parse_args()
     if args.summary:
         summary(args.out)
@@ -294,12 +297,13 @@ def main() -> None:
                 if row == "keras-io" and limit is not None and fold >= limit:
                     continue
                 start = time.perf_counter()
+                seed = fold + 100 * args.seed
                 if row == "keras-io":
-                    accuracy = run_keras_io(train_x, train_y, test_x, test_y, seed=fold)
+                    accuracy = run_keras_io(train_x, train_y, test_x, test_y, seed=seed)
                 elif row in PEERS:
-                    accuracy = run_peer(row, train_x, train_y, test_x, test_y, seed=fold)
+                    accuracy = run_peer(row, train_x, train_y, test_x, test_y, seed=seed)
                 else:
-                    accuracy = run_kembed(row, train_x, train_y, test_x, test_y, seed=fold)
+                    accuracy = run_kembed(row, train_x, train_y, test_x, test_y, seed=seed)
                 seconds = time.perf_counter() - start
                 record = {"dataset": dataset, "row": row, "fold": fold}
                 record |= {"accuracy": accuracy, "seconds": seconds}

@@ -62,7 +62,6 @@ def worker(variant: str, model: str) -> None:
         if variant == "kembed-load":  # a first load: an empty cache, which it fills
             os.environ["KEMBED_CACHE"] = tempfile.mkdtemp(prefix="kembed-bench-")
         from kembed import Vectors
-
         from kembed.vectors import cache
 
         start = time.perf_counter()
