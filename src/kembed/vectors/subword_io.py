@@ -94,9 +94,11 @@ def read_model(source, member, wanted: set[str] | None, limit: int | None) -> Ve
             model = read_fasttext(plain)  # the map of its matrix outlives the file's name
         model.path = streams.display_name(source, member)
     args = model.args
-    table = SubwordTable(
-        model.matrix, len(model.words), args["minn"], args["maxn"], args["bucket"], model.pruned
-    )
+    try:
+        sizes = (args["minn"], args["maxn"], args["bucket"])
+        table = SubwordTable(model.matrix, len(model.words), *sizes, model.pruned)
+    except ValueError as error:
+        raise VectorFormatError(model.path, None, f"{error} The file is damaged.") from None
     keep = np.arange(len(model.words) if limit is None else min(limit, len(model.words)))
     report = LoadReport(source=model.path, format="fasttext", lines_read=len(model.words))
     report.skip("past limit", len(model.words) - len(keep))
@@ -153,7 +155,7 @@ def model_parts(vectors: Vectors) -> tuple[np.ndarray, list[np.ndarray], dict]:
         rows = np.delete(rows, np.s_[offsets[eos] : offsets[eos + 1]])
         sizes[eos] = 0
         offsets[1:] = np.cumsum(sizes)
-    means = mean_rows(np.asarray(table.matrix, np.float32), offsets, rows,
+    means = mean_rows(np.ascontiguousarray(table.matrix, np.float32), offsets, rows,
                       np.full(len(words), -1, np.int64))  # fmt: skip
     own = vectors.vectors.astype(np.float64) * (sizes[:, None] + 1) - means * sizes[:, None]
     return counts, [own.astype(np.float32), table.matrix], args

@@ -104,6 +104,15 @@ class SubwordTable:
                 f"The matrix has {self.matrix.shape[0]:,} rows; {self.nwords:,} words and "
                 f"{buckets:,} buckets need {self.nwords + buckets:,}."
             )
+        if self.pruned:  # the kernels read the rows it names without checking them
+            kept = np.array(list(self.pruned.items()), dtype=np.int64)
+            if kept.min(axis=0).min() < 0 or kept[:, 0].max() >= self.bucket or (
+                kept[:, 1].max() >= self.matrix.shape[0] - self.nwords
+            ):
+                raise ValueError(
+                    f"The pruned bucket index names buckets outside 0..{self.bucket - 1} "
+                    f"or rows outside the {self.matrix.shape[0] - self.nwords:,} n-gram rows."
+                )
 
     @functools.cached_property
     def _remap(self) -> np.ndarray:
@@ -149,5 +158,5 @@ class SubwordTable:
         offsets, rows = self.ngram_rows(words)
         if word_rows is None:
             word_rows = np.full(len(words), -1, dtype=np.int64)
-        matrix = np.asarray(self.matrix, dtype=np.float32)
+        matrix = np.ascontiguousarray(self.matrix, dtype=np.float32)
         return mean_rows(matrix, offsets, rows, np.asarray(word_rows, dtype=np.int64))

@@ -243,10 +243,19 @@ def test_any_damage_is_a_vector_format_error(models, data):
     path.write_bytes(bytes(damaged))
     try:
         model = read_fasttext(path)
+        vectors = Vectors.load(path)  # every word's vector built from its n-gram rows
     except VectorFormatError as error:
         assert str(path) in str(error)
         return
-    assert model.matrix.shape[1] == model.args["dim"]
+    assert model.matrix.shape[1] == model.args["dim"] == vectors.dim
+
+
+def test_a_pruned_index_naming_rows_outside_the_matrix_is_refused():
+    matrix = np.zeros((2 + 3, 4), "float32")
+    SubwordTable(matrix, nwords=2, minn=1, maxn=2, bucket=10, pruned={9: 2, 0: 0})
+    for pruned in ({10: 0}, {-1: 0}, {1: 3}, {1: -2}):
+        with pytest.raises(ValueError, match="pruned bucket index"):
+            SubwordTable(matrix, nwords=2, minn=1, maxn=2, bucket=10, pruned=pruned)
 
 
 @settings(max_examples=200, deadline=None)
