@@ -106,8 +106,10 @@ class SubwordTable:
             )
         if self.pruned:  # the kernels read the rows it names without checking them
             kept = np.array(list(self.pruned.items()), dtype=np.int64)
-            if kept.min(axis=0).min() < 0 or kept[:, 0].max() >= self.bucket or (
-                kept[:, 1].max() >= self.matrix.shape[0] - self.nwords
+            if (
+                kept.min(axis=0).min() < 0
+                or kept[:, 0].max() >= self.bucket
+                or (kept[:, 1].max() >= self.matrix.shape[0] - self.nwords)
             ):
                 raise ValueError(
                     f"The pruned bucket index names buckets outside 0..{self.bucket - 1} "
