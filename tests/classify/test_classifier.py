@@ -14,6 +14,7 @@ import pytest
 
 from kembed import Vectors
 from kembed.classify import FitSettings, nbsvm
+from kembed.classify.ngrams import NO_KEY
 from kembed.errors import CorpusError, DataWarning, TrainingInterrupted
 
 pytestmark = pytest.mark.keras
@@ -390,10 +391,17 @@ def test_a_hybrid_classifier_learns_and_round_trips(embedding, tmp_path):
     linear = clf.model.get_layer("nb_linear")
     assert not linear.trainable_weights
     x = clf._pad(clf.tokenizer.texts_to_sequences(texts))
-    ngrams = keras.ops.convert_to_numpy(clf.model.get_layer("ngrams")(x))
+    keys = keras.ops.convert_to_numpy(clf.model.get_layer("ngrams")(x))
     y = np.searchsorted(clf.classes, labels)
-    ratios, weights, _ = nbsvm.fit_nbsvm(ngrams, y, 2, buckets=linear.buckets)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(linear.ratios), ratios, atol=1e-6)
+    # Every n-gram has its own key, and the layer holds each key once, sorted.
+    kept = keras.ops.convert_to_numpy(linear.keys)
+    kept = kept[kept < NO_KEY]
+    assert np.array_equal(kept, np.unique(keys[keys > 0]))
+    ngrams = np.where(keys > 0, np.searchsorted(kept, keys) + 1, 0)
+    ratios, weights, _ = nbsvm.fit_nbsvm(ngrams, y, 2, buckets=len(kept))
+    stored = keras.ops.convert_to_numpy(linear.ratios)
+    np.testing.assert_allclose(stored[: len(kept) + 1], ratios, atol=1e-6)
+    assert not stored[len(kept) + 1 :].any()
     seen = np.unique(ngrams[ngrams > 0])
     mixed = keras.ops.convert_to_numpy(linear.weights_)[seen, 1]
     slope, offset = np.polyfit(weights[seen, 1], mixed, 1)

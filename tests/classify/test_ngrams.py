@@ -54,6 +54,74 @@ def test_hashed_ngrams_are_each_ngram_once(rows, max_n, buckets):
         assert all(1 <= i <= buckets for i in kept)
 
 
+def _reference_keys(row: list[int], max_n: int) -> set[int]:
+    """The set of n-gram keys of one padded row (`keyed=True`), written out plainly."""
+    found = set()
+    for n in range(1, max_n + 1):
+        for start in range(len(row) - n + 1):
+            gram = row[start : start + n]
+            if 0 in gram:
+                continue
+            pair = []
+            for prime, multiplier in ((46_337, 40_503), (46_327, 31_153)):
+                h = 0
+                for k, word in enumerate(gram):
+                    h = (
+                        (word % prime + 1) % prime
+                        if k == 0
+                        else (h * multiplier + word % prime + 1) % prime
+                    )
+                pair.append((h * multiplier + n) % prime)
+            found.add(1 + pair[0] * 46_327 + pair[1])
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.integers(0, 2**31 - 1), min_size=6, max_size=6), min_size=1, max_size=4
+    ),
+    max_n=st.integers(1, 3),
+)
+def test_keyed_ngrams_are_each_ngram_once_by_its_key(rows, max_n):
+    layer = ngrams.HashedNgrams(max_n=max_n, keyed=True)
+    out = keras.ops.convert_to_numpy(layer(np.array(rows, dtype="int32")))
+    assert out.shape == layer.compute_output_shape((len(rows), 6))
+    for row, ids in zip(rows, out, strict=True):
+        kept = [int(i) for i in ids if i]
+        assert len(kept) == len(set(kept))
+        assert set(kept) == _reference_keys(row, max_n)
+        assert all(1 <= i < ngrams.NO_KEY for i in kept)
+
+
+def test_distinct_ngrams_of_a_vocabulary_get_distinct_keys():
+    rng = np.random.default_rng(0)
+    rows = rng.integers(1, 30_000, size=(20_000, 6)).astype("int32")  # 300,000 n-grams
+    keys = keras.ops.convert_to_numpy(ngrams.HashedNgrams(3, keyed=True)(rows))
+    grams = {(n, tuple(r[i : i + n])) for r in rows.tolist() for n in (1, 2, 3)
+             for i in range(7 - n)}  # fmt: skip
+    assert len(np.unique(keys[keys > 0])) >= len(grams) - 5  # about 20 in 2**31 collide
+
+
+def test_a_keyed_linear_layer_finds_each_key_among_its_keys(tmp_path):
+    linear = ngrams.NBLinear(4, 2, keyed=True, name="nb_linear")
+    linear.set_keys(np.array([5, 70, 900]))
+    linear.set_ratios(np.vstack([np.zeros((1, 2)), np.ones((4, 2))]))  # row 0: no feature
+    linear.weights_.assign(np.arange(10, dtype="float32").reshape(5, 2))
+    keys = np.array([[900, 5, 0, 6, 2**31 - 2], [70, 0, 0, 0, 0]], dtype="int32")
+    # rows 3 and 1 (keys 900 and 5); 6 and 2**31 - 2 are no key it holds
+    expected = [[6.0 + 2.0, 7.0 + 3.0], [4.0, 5.0]]
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(linear(keys)), expected)
+    inputs = keras.Input((5,), dtype="int32")
+    model = keras.Model(inputs, linear(inputs))
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
+    np.testing.assert_allclose(loaded.predict(keys, verbose=0), expected)
+    for bad in ([1, 2, 3, 4, 5], [0, 4], [3, 2**31 - 1]):
+        with pytest.raises(ValueError, match="at most 4 sorted keys"):
+            linear.set_keys(np.array(bad))
+
+
 def test_nb_ratios_are_the_log_count_ratios_of_wang_and_manning():
     rng = np.random.default_rng(0)
     grams = rng.integers(0, 12, size=(40, 5))

@@ -49,7 +49,10 @@ def fit_ngram_part(model: keras.Model, x: np.ndarray, y: np.ndarray, held: np.nd
     ngrams = np.concatenate(
         [keras.ops.convert_to_numpy(hashing(x[i : i + _CHUNK])) for i in range(0, len(x), _CHUNK)]
     )
-    fit = {"classes": linear.classes, "buckets": linear.buckets}
+    if linear.keyed:  # the n-grams' keys to rows 1.. of the keys kept
+        keys, ngrams = _rows_of_keys(ngrams, linear.buckets)
+        linear.set_keys(keys)
+    fit = {"classes": linear.classes, "buckets": len(keys) if linear.keyed else linear.buckets}
     mix, start = np.append([0.0, 1.0, 1.0], np.zeros(linear.classes)), None
     if len(held):
         rest = np.setdiff1d(np.arange(len(x)), held)
@@ -61,11 +64,31 @@ def fit_ngram_part(model: keras.Model, x: np.ndarray, y: np.ndarray, held: np.nd
         mix = fit_mix([bayes, svm, np.asarray(vectors, dtype=np.float64)], y[held])
         start = weights, bias
     ratios, weights, bias = fit_nbsvm(ngrams, y, **fit, start=start)
-    linear.ratios.assign(ratios)
-    linear.weights_.assign((mix[0] + mix[1] * weights).astype(np.float32))
+    rows = linear.buckets + 1  # a keyed layer's places beyond its keys stay zeros
+    linear.ratios.assign(_padded(ratios, rows))
+    linear.weights_.assign(_padded(mix[0] + mix[1] * weights, rows))
     kernel, offset = dense.get_weights()
     offset = mix[2] * offset + mix[1] * bias + mix[3:]
     dense.set_weights([mix[2] * kernel, offset.astype(np.float32)])
+
+
+def _rows_of_keys(ngrams: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted keys kept (all, or the `capacity` held by the most texts) and each
+    n-gram's row among them (`1..`; 0 for none or a key not kept)."""
+    keys, texts = np.unique(ngrams[ngrams > 0], return_counts=True)
+    if len(keys) > capacity:
+        keys = keys[np.sort(np.argsort(-texts, kind="stable")[:capacity])]
+    if not len(keys):
+        return keys, np.zeros_like(ngrams)
+    at = np.minimum(np.searchsorted(keys, ngrams), len(keys) - 1)
+    return keys, np.where((keys[at] == ngrams) & (ngrams > 0), at + 1, 0)
+
+
+def _padded(rows: np.ndarray, count: int) -> np.ndarray:
+    """`rows` (float32) followed by zero rows up to `count` rows."""
+    out = np.zeros((count, rows.shape[1]), dtype=np.float32)
+    out[: len(rows)] = rows
+    return out
 
 
 def finish_training(

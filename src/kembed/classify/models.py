@@ -33,7 +33,8 @@ def build_model(
       summed, as in the paper.
     - `bag`: global average and max pooling of the embeddings (over the padding too),
       dropout, softmax.
-    - `hybrid`: `bag` beside the text's word 1- to 3-grams (hashed, binary) scaled by
+    - `hybrid`: `bag` beside the text's word 1- to 3-grams (binary; the 2**20 held by the
+      most training texts, each by its own key) scaled by
       naive Bayes log-count ratios (NBSVM, Wang & Manning 2012;
       `kembed.classify.ngrams`): the two halves' class scores are summed before the
       softmax. The n-gram half is not trained by Keras (its weights are not
@@ -79,8 +80,10 @@ def build_model(
             x = layers.GlobalMaxPooling1D()(x)
     x = layers.Dropout(dropout)(x)
     if architecture == "hybrid":
-        ngrams = HashedNgrams(name="ngrams")(inputs)
-        linear = NBLinear(BUCKETS, num_classes, l2=0.0, trainable=False, name="nb_linear")
+        ngrams = HashedNgrams(keyed=True, name="ngrams")(inputs)
+        linear = NBLinear(
+            BUCKETS, num_classes, l2=0.0, keyed=True, trainable=False, name="nb_linear"
+        )
         scores = [linear(ngrams)]
         scores.append(layers.Dense(num_classes, name="embedding_scores")(x))
         outputs = layers.Activation("softmax", name="softmax")(layers.Add()(scores))
