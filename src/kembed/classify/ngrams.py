@@ -1,8 +1,8 @@
-"""The n-gram half of the `hybrid` classifier: word ids to hashed n-gram ids inside the
-model (`HashedNgrams`), and a linear model over binary n-gram features scaled by naive
-Bayes log-count ratios (`NBLinear`, Wang & Manning's NBSVM as a Keras layer), whose
-ratios and weights `kembed.classify.nbsvm` fits. Keras code: `keras.ops` only, so it runs
-on every backend."""
+"""The n-gram half of the `hybrid` classifier: word ids to n-gram keys (or hashed ids,
+in models saved before keys) inside the model (`HashedNgrams`), and a linear model over
+binary n-gram features scaled by naive Bayes log-count ratios (`NBLinear`, Wang &
+Manning's NBSVM as a Keras layer), whose ratios and weights `kembed.classify.nbsvm`
+fits. Keras code: `keras.ops` only, so it runs on every backend."""
 
 from __future__ import annotations
 
