@@ -17,21 +17,25 @@ from kembed.classify import nbsvm  # noqa: E402
 PRIME = 46_337
 
 
+def _grams(row: list[int], max_n: int):
+    """`(n, words)` of each 1- to `max_n`-gram of a padded row that holds no padding."""
+    for n in range(1, max_n + 1):
+        for start in range(len(row) - n + 1):
+            if 0 not in row[start : start + n]:
+                yield n, row[start : start + n]
+
+
 def _reference(row: list[int], max_n: int, buckets: int) -> set[int]:
     """The set of n-gram ids of one padded row, written out plainly."""
     found = set()
-    for n in range(1, max_n + 1):
-        for start in range(len(row) - n + 1):
-            gram = row[start : start + n]
-            if 0 in gram:
-                continue
-            if n == 1:
-                found.add(gram[0] % buckets + 1)
-                continue
-            h = gram[0] % PRIME
-            for word in gram[1:]:
-                h = ((h % PRIME) * PRIME + word % PRIME) % buckets
-            found.add((h + (n - 1) * 7_919) % buckets + 1)
+    for n, gram in _grams(row, max_n):
+        if n == 1:
+            found.add(gram[0] % buckets + 1)
+            continue
+        h = gram[0] % PRIME
+        for word in gram[1:]:
+            h = ((h % PRIME) * PRIME + word % PRIME) % buckets
+        found.add((h + (n - 1) * 7_919) % buckets + 1)
     return found
 
 
@@ -57,22 +61,14 @@ def test_hashed_ngrams_are_each_ngram_once(rows, max_n, buckets):
 def _reference_keys(row: list[int], max_n: int) -> set[int]:
     """The set of n-gram keys of one padded row (`keyed=True`), written out plainly."""
     found = set()
-    for n in range(1, max_n + 1):
-        for start in range(len(row) - n + 1):
-            gram = row[start : start + n]
-            if 0 in gram:
-                continue
-            pair = []
-            for prime, multiplier in ((46_337, 40_503), (46_327, 31_153)):
-                h = 0
-                for k, word in enumerate(gram):
-                    h = (
-                        (word % prime + 1) % prime
-                        if k == 0
-                        else (h * multiplier + word % prime + 1) % prime
-                    )
-                pair.append((h * multiplier + n) % prime)
-            found.add(1 + pair[0] * 46_327 + pair[1])
+    for n, gram in _grams(row, max_n):
+        pair = []
+        for prime, multiplier in ((46_337, 40_503), (46_327, 31_153)):
+            h = (gram[0] % prime + 1) % prime
+            for word in gram[1:]:
+                h = (h * multiplier + word % prime + 1) % prime
+            pair.append((h * multiplier + n) % prime)
+        found.add(1 + pair[0] * 46_327 + pair[1])
     return found
 
 
