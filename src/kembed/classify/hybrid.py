@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from kembed.classify.calibration import fit_temperature
-from kembed.classify.nbsvm import fit_mix, fit_nbsvm
+from kembed.classify.nbsvm import fit_mix, fit_nbsvm, sorted_rows
 
 _CHUNK = 4096  # texts hashed at once
 
@@ -49,10 +49,10 @@ def fit_ngram_part(model: keras.Model, x: np.ndarray, y: np.ndarray, held: np.nd
     ngrams = np.concatenate(
         [keras.ops.convert_to_numpy(hashing(x[i : i + _CHUNK])) for i in range(0, len(x), _CHUNK)]
     )
-    if linear.keyed:  # the n-grams' keys to rows 1.. of the keys kept
-        keys, ngrams = _rows_of_keys(ngrams, linear.buckets)
-        linear.set_keys(keys)
-    fit = {"classes": linear.classes, "buckets": len(keys) if linear.keyed else linear.buckets}
+    keys = _kept_keys(ngrams, linear.buckets)
+    linear.set_keys(keys)
+    ngrams = sorted_rows(keys, ngrams)  # each n-gram's row of the layer (0: none)
+    fit = {"classes": linear.classes, "buckets": linear.buckets}
     mix, start = np.append([0.0, 1.0, 1.0], np.zeros(linear.classes)), None
     if len(held):
         rest = np.setdiff1d(np.arange(len(x)), held)
@@ -64,31 +64,20 @@ def fit_ngram_part(model: keras.Model, x: np.ndarray, y: np.ndarray, held: np.nd
         mix = fit_mix([bayes, svm, np.asarray(vectors, dtype=np.float64)], y[held])
         start = weights, bias
     ratios, weights, bias = fit_nbsvm(ngrams, y, **fit, start=start)
-    rows = linear.buckets + 1  # a keyed layer's places beyond its keys stay zeros
-    linear.ratios.assign(_padded(ratios, rows))
-    linear.weights_.assign(_padded(mix[0] + mix[1] * weights, rows))
+    linear.ratios.assign(ratios)
+    linear.weights_.assign((mix[0] + mix[1] * weights).astype(np.float32))
     kernel, offset = dense.get_weights()
     offset = mix[2] * offset + mix[1] * bias + mix[3:]
     dense.set_weights([mix[2] * kernel, offset.astype(np.float32)])
 
 
-def _rows_of_keys(ngrams: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted keys kept (all, or the `capacity` held by the most texts) and each
-    n-gram's row among them (`1..`; 0 for none or a key not kept)."""
+def _kept_keys(ngrams: np.ndarray, capacity: int) -> np.ndarray:
+    """The sorted keys of the n-grams the layer keeps: all of them, or the `capacity`
+    held by the most texts."""
     keys, texts = np.unique(ngrams[ngrams > 0], return_counts=True)
     if len(keys) > capacity:
         keys = keys[np.sort(np.argsort(-texts, kind="stable")[:capacity])]
-    if not len(keys):
-        return keys, np.zeros_like(ngrams)
-    at = np.minimum(np.searchsorted(keys, ngrams), len(keys) - 1)
-    return keys, np.where((keys[at] == ngrams) & (ngrams > 0), at + 1, 0)
-
-
-def _padded(rows: np.ndarray, count: int) -> np.ndarray:
-    """`rows` (float32) followed by zero rows up to `count` rows."""
-    out = np.zeros((count, rows.shape[1]), dtype=np.float32)
-    out[: len(rows)] = rows
-    return out
+    return keys
 
 
 def finish_training(

@@ -50,6 +50,21 @@ def nb_ratios(
     return ratios
 
 
+def sorted_rows(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Where each of `ids` is in the sorted `keys`, counted from 1; 0 for an id that is
+    not there or is 0 (no n-gram).
+
+    Example:
+
+    >>> sorted_rows(np.array([3, 7, 9]), np.array([[9, 0, 4], [3, 7, 12]])).tolist()
+    [[3, 0, 0], [1, 2, 0]]
+    """
+    if not len(keys):
+        return np.zeros_like(ids)
+    at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+    return np.where((keys[at] == ids) & (ids > 0), at + 1, 0)
+
+
 def ngram_matrix(ngrams: np.ndarray, columns: np.ndarray) -> scipy.sparse.csr_matrix:
     """The binary `(texts, len(columns))` matrix of which of the n-gram ids `columns`
     (sorted) each text holds; `ngrams` are the texts as n-gram ids (0: none), other ids
@@ -62,12 +77,11 @@ def ngram_matrix(ngrams: np.ndarray, columns: np.ndarray) -> scipy.sparse.csr_ma
     [[0.0, 1.0], [1.0, 1.0]]
     """
     rows = np.repeat(np.arange(len(ngrams)), ngrams.shape[1])
-    flat = ngrams.ravel()
-    at = np.clip(np.searchsorted(columns, flat), 0, max(len(columns) - 1, 0))
-    keep = (flat > 0) & (columns[at] == flat) if len(columns) else np.zeros(len(flat), bool)
+    at = sorted_rows(columns, ngrams.ravel())
+    keep = at > 0
     data = np.ones(int(keep.sum()), dtype=np.float64)
     shape = (len(ngrams), len(columns))
-    matrix = scipy.sparse.csr_matrix((data, (rows[keep], at[keep])), shape=shape)
+    matrix = scipy.sparse.csr_matrix((data, (rows[keep], at[keep] - 1)), shape=shape)
     matrix.data[:] = 1.0  # binary: an id repeated in a row was summed
     return matrix
 
