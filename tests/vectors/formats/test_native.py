@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kembed.errors import OutputError, VectorFormatError
-from kembed.vectors.formats.native import is_own_folder, read_native, write_native
+from kembed.vectors.formats.native import is_own_folder, read_native, save_array, write_native
 
 
 @pytest.fixture
@@ -242,3 +242,23 @@ def test_wanted_words_match_a_scan(tmp_path_factory, vocabulary, extra, data):
     expected = _scan(vocabulary, wanted + extra)
     assert words == [w for _, w in expected]
     np.testing.assert_array_equal(rows[:, 0], [i for i, _ in expected])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.sampled_from([0, 1, 7, 5243, 5300]),  # 5243 x 100 float32: just over 2 MiB
+    dtype=st.sampled_from(["<f4", "<i8", "<u4"]),
+    transposed=st.booleans(),
+)
+def test_save_array_writes_np_saves_bytes(tmp_path_factory, rows, dtype, transposed):
+    import io
+
+    array = np.arange(rows * 100, dtype=dtype).reshape(rows, 100)
+    array = array.T if transposed else array  # not C-contiguous
+    path = str(tmp_path_factory.mktemp("save") / "a.npy")
+    save_array(path, array)
+    expected = io.BytesIO()  # np.save's bytes, in C order (it keeps a transpose's order)
+    np.save(expected, np.ascontiguousarray(array), allow_pickle=False)
+    with open(path, "rb") as f:
+        assert f.read() == expected.getvalue()
+    np.testing.assert_array_equal(np.load(path, mmap_mode="r"), array)
