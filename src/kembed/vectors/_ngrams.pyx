@@ -116,13 +116,34 @@ def hash_ngrams(const uint8_t[::1] buffer, const int64_t[::1] starts, int minn, 
     return offsets, buckets
 
 
-cdef inline void _prefetch_rows(const float[:, ::1] matrix, const int64_t[::1] rows,
-                                int64_t first, int64_t last) noexcept nogil:
-    cdef int64_t r
-    cdef Py_ssize_t c
-    for r in range(first, last):
+cdef inline void _prefetch_rows(const float[:, ::1] matrix, const int64_t* rows,
+                                Py_ssize_t count, int64_t shift) noexcept nogil:
+    cdef Py_ssize_t r, c
+    for r in range(count):
         for c in range(0, matrix.shape[1], 16):  # one hint per 64-byte line
-            KEMBED_PREFETCH(&matrix[rows[r], c])
+            KEMBED_PREFETCH(&matrix[rows[r] + shift, c])
+
+
+cdef inline void _mean(float[:, ::1] out, Py_ssize_t k, const float[:, ::1] matrix,
+                       int64_t word_row, const int64_t* rows, Py_ssize_t count,
+                       int64_t shift) noexcept nogil:
+    """`out[k]` (zeros) = the mean of row `word_row` (if >= 0) and rows `rows[:count]` +
+    `shift`, summed in float32 in that order, as fastText sums them."""
+    cdef Py_ssize_t c, r, dim = matrix.shape[1], total = count
+    cdef int64_t row
+    cdef float scale
+    if word_row >= 0:
+        for c in range(dim):
+            out[k, c] += matrix[word_row, c]
+        total += 1
+    for r in range(count):
+        row = rows[r] + shift
+        for c in range(dim):
+            out[k, c] += matrix[row, c]
+    if total:
+        scale = <float>(1.0 / total)
+        for c in range(dim):
+            out[k, c] *= scale
 
 
 def mean_rows(const float[:, ::1] matrix, const int64_t[::1] offsets,
@@ -131,33 +152,66 @@ def mean_rows(const float[:, ::1] matrix, const int64_t[::1] offsets,
     `rows[offsets[k]:offsets[k + 1]]`, summed in float32 in that order as fastText sums
     them; zeros for a word with no row. The next word's rows, scattered over the matrix,
     are prefetched while this word's are added."""
-    cdef Py_ssize_t words = offsets.shape[0] - 1, dim = matrix.shape[1]
-    result = np.zeros((words, dim), dtype=np.float32)
+    cdef Py_ssize_t words = offsets.shape[0] - 1
+    result = np.zeros((words, matrix.shape[1]), dtype=np.float32)
     cdef float[:, ::1] out = result
+    cdef const int64_t* at = &rows[0] if rows.shape[0] else NULL
 
     def task(Py_ssize_t first, Py_ssize_t last):
-        cdef Py_ssize_t k, c, count
-        cdef int64_t r, row
-        cdef float scale
+        cdef Py_ssize_t k
         with nogil:
             for k in range(first, last):
                 if k + 1 < last:
-                    _prefetch_rows(matrix, rows, offsets[k + 1], offsets[k + 2])
-                count = 0
-                if word_rows[k] >= 0:
-                    for c in range(dim):
-                        out[k, c] += matrix[word_rows[k], c]
-                    count += 1
-                for r in range(offsets[k], offsets[k + 1]):
-                    row = rows[r]
-                    for c in range(dim):
-                        out[k, c] += matrix[row, c]
-                    count += 1
-                if count:
-                    scale = <float>(1.0 / count)
-                    for c in range(dim):
-                        out[k, c] *= scale
+                    _prefetch_rows(matrix, at + offsets[k + 1],
+                                   offsets[k + 2] - offsets[k + 1], 0)
+                _mean(out, k, matrix, word_rows[k], at + offsets[k],
+                      offsets[k + 1] - offsets[k], 0)
 
-    if words and dim:
+    if words and matrix.shape[1]:
+        _split(words, task)
+    return result
+
+
+def word_vectors(const float[:, ::1] matrix, const uint8_t[::1] buffer,
+                 const int64_t[::1] starts, int minn, int maxn, uint32_t bucket,
+                 const int64_t[::1] remap, int64_t shift, const int64_t[::1] word_rows):
+    """`mean_rows` of the words `buffer[starts[k]:starts[k + 1]]` (as `hash_ngrams`), their
+    n-gram rows being bucket + `shift`, hashed word by word as the means are taken: the
+    same numbers, without writing the rows of all words first."""
+    cdef Py_ssize_t words = starts.shape[0] - 1
+    result = np.zeros((words, matrix.shape[1]), dtype=np.float32)
+    cdef float[:, ::1] out = result
+    cdef const uint8_t* data = &buffer[0] if buffer.shape[0] else NULL
+    cdef const int64_t* map_ = &remap[0] if remap.shape[0] else NULL
+    cdef Py_ssize_t kept = remap.shape[0]
+    cdef int grams = maxn - minn + 1 if maxn > 0 and maxn >= minn else 0
+    if grams and bucket == 0:
+        raise ValueError("A model with n-grams needs at least one bucket.")
+
+    def task(Py_ssize_t first, Py_ssize_t last):
+        cdef Py_ssize_t k, now = 0, ahead = 0
+        # A word of b bytes has at most b * grams n-grams: room for two words' rows.
+        longest = int(np.diff(np.asarray(starts[first:last + 1])).max()) if grams else 0
+        space = np.empty((2, longest * grams + 1), dtype=np.int64)
+        cdef int64_t[:, ::1] rows = space
+        cdef int64_t* this = &rows[0, 0]
+        cdef int64_t* next_ = &rows[1, 0]
+        cdef int64_t* swap
+        with nogil:
+            if grams:
+                now = _walk(data, starts[first], starts[first + 1], minn, maxn, bucket, map_,
+                            kept, this)
+            for k in range(first, last):
+                if grams and k + 1 < last:
+                    ahead = _walk(data, starts[k + 1], starts[k + 2], minn, maxn, bucket,
+                                  map_, kept, next_)
+                    _prefetch_rows(matrix, next_, ahead, shift)
+                _mean(out, k, matrix, word_rows[k], this, now, shift)
+                now = ahead
+                swap = this
+                this = next_
+                next_ = swap
+
+    if words and matrix.shape[1]:
         _split(words, task)
     return result

@@ -57,7 +57,8 @@ def ngrams(word: str, minn: int, maxn: int) -> list[str]:
 def _bracketed(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every `<word>` in UTF-8 in one byte buffer, and where each starts (and the last
     ends). One encode of the joined words; when that is not all ASCII, the byte offsets
-    come from each character's UTF-8 length (1 for a byte kept by `surrogateescape`)."""
+    add the extra UTF-8 bytes of the characters before them (none for a byte kept by
+    `surrogateescape`)."""
     text = "<" + "><".join(words) + ">" if words else ""
     buffer = text.encode("utf-8", errors="surrogateescape")
     chars = np.zeros(len(words) + 1, dtype=np.int64)
@@ -65,10 +66,12 @@ def _bracketed(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(buffer) == len(text):
         return np.frombuffer(buffer, dtype=np.uint8), chars
     points = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    sizes = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-    sizes[(points >= 0xDC80) & (points <= 0xDCFF)] = 1  # a byte escaped by surrogateescape
-    ends = np.concatenate([[0], np.cumsum(sizes)])
-    return np.frombuffer(buffer, dtype=np.uint8), ends[chars]
+    wide = np.flatnonzero(points >= 0x80)  # the few characters of more than one byte
+    code = points[wide]
+    extra = 1 + (code >= 0x800).astype(np.int64) + (code >= 0x10000)
+    extra[(code >= 0xDC80) & (code <= 0xDCFF)] = 0  # a byte escaped by surrogateescape
+    before = np.concatenate([[0], np.cumsum(extra)])  # extra bytes before each wide one
+    return np.frombuffer(buffer, dtype=np.uint8), chars + before[np.searchsorted(wide, chars)]
 
 
 @dataclass
@@ -155,10 +158,11 @@ class SubwordTable:
         >>> [round(x, 4) for x in table.vectors(["a"])[0].tolist()]  # rows 1, 1 and 2
         [0.0, 0.6667]
         """
-        from kembed.vectors._ngrams import mean_rows
+        from kembed.vectors._ngrams import word_vectors
 
-        offsets, rows = self.ngram_rows(words)
+        buffer, starts = _bracketed(words)
         if word_rows is None:
             word_rows = np.full(len(words), -1, dtype=np.int64)
         matrix = np.ascontiguousarray(self.matrix, dtype=np.float32)
-        return mean_rows(matrix, offsets, rows, np.asarray(word_rows, dtype=np.int64))
+        sizes = (self.minn, self.maxn, self.bucket, self._remap, self.nwords)
+        return word_vectors(matrix, buffer, starts, *sizes, np.asarray(word_rows, np.int64))

@@ -304,6 +304,25 @@ def test_a_large_batch_split_over_threads_equals_the_reference():
         np.testing.assert_allclose(got[k], expected, rtol=1e-5, atol=1e-6)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    words=st.lists(st.text(st.characters(blacklist_categories=("Cs",)) | _ESCAPED, max_size=9)),
+    pruned=st.booleans(),
+    sizes=st.sampled_from([(1, 4), (3, 6), (2, 2), (5, 3), (0, 0)]),
+)
+def test_vectors_hashed_word_by_word_equal_the_means_of_all_rows(words, pruned, sizes):
+    from kembed.vectors._ngrams import mean_rows
+
+    rng = np.random.default_rng(len(words))
+    matrix = rng.standard_normal((3 + 101, 4)).astype("float32")
+    kept = {int(b): k for k, b in enumerate(rng.choice(101, 60, replace=False))}
+    table = SubwordTable(matrix, 3, *sizes, bucket=101, pruned=kept if pruned else None)
+    own = rng.integers(-1, 3, len(words))
+    offsets, rows = table.ngram_rows(words)
+    expected = mean_rows(matrix, offsets, rows, own)  # every row first, then the means
+    np.testing.assert_array_equal(table.vectors(words, own), expected)
+
+
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
 def test_the_explorer_answers_unseen_words_from_subwords(models, method):
     from kembed.explore import Explorer
