@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kembed import Vectors
 from kembed.training import FastTextSettings, encode_corpus, train_fasttext
@@ -24,9 +26,17 @@ from tests.training.test_word2vec import _corpus, _next
 UNSEEN = ["naïveté", "straße", "😀", "日本語", "zzqxv", "horses", "x", ""]
 
 
+def _below(state, n):
+    return ((state >> 32) * n) >> 32
+
+
 def _draw(table, state):
+    """A noise word from the alias table: a column, then its own word or its alias."""
+    total = int(table[:, 0].max())
     state = _next(state)
-    return int(table[((state >> 32) * len(table)) >> 32]), state
+    word = _below(state, len(table))
+    state = _next(state)
+    return (word if _below(state, total) < table[word, 0] else int(table[word, 1])), state
 
 
 def _sigmoid(x: float) -> float:
@@ -113,7 +123,9 @@ def test_the_kernel_equals_fasttexts_update(sg, seed):
                        for x in lists], dtype=np.float32)  # fmt: skip
     assert factor[5] == 6 / 4
     keep = np.minimum(rng.random(vocab) * 2, 1.5).astype(np.float32)
-    table = rng.choice(vocab, 1000, p=np.sqrt(counts) / np.sqrt(counts).sum()).astype(np.int32)
+    table = kernels.alias_table(
+        np.ceil(np.sqrt(counts) / np.sqrt(counts).sum() * 1000).astype(int)
+    )
     wi = ((rng.random((vocab + buckets, dim)) - 0.5) / dim).astype(np.float32)
     wo = (rng.random((vocab, dim)) * 0.1).astype(np.float32)
     args = (ids, bounds, 1, 5, eos)
@@ -126,6 +138,31 @@ def test_the_kernel_equals_fasttexts_update(sg, seed):
     np.testing.assert_allclose(ours_i, ref_i, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(ours_o, ref_o, rtol=1e-4, atol=1e-6)
     assert not np.allclose(ours_i, wi)  # it did train
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 10**6), min_size=1, max_size=60))
+def test_the_alias_table_gives_each_word_exactly_its_chance(each):
+    """Over the n columns of `total` each, word w's share is exactly n * each[w]."""
+    each = np.array(each, dtype=np.int64)
+    table = kernels.alias_table(each)
+    n, total = len(each), int(each.sum())
+    assert int(table[:, 0].max()) == total  # a full column, which the kernel relies on
+    assert ((table[:, 0] >= 0) & (table[:, 0] <= total)).all()
+    mass = table[:, 0].astype(np.int64).copy()
+    np.add.at(mass, table[:, 1], total - table[:, 0].astype(np.int64))
+    np.testing.assert_array_equal(mass, n * each)
+
+
+def test_noise_words_are_drawn_with_the_tables_chances():
+    each = np.array([50, 30, 15, 4, 1], dtype=np.int64)
+    table = kernels.alias_table(each)
+    state, drawn = 7, []
+    for _ in range(100_000):
+        word, state = _draw(table, state)  # the kernel's draw (see the test above)
+        drawn.append(word)
+    shares = np.bincount(drawn, minlength=5) / len(drawn)
+    np.testing.assert_allclose(shares, each / each.sum(), atol=0.004)
 
 
 def test_each_words_rows_and_factor_follow_its_ngrams():

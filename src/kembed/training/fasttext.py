@@ -25,7 +25,7 @@ from kembed.vectors.formats.fasttext import DEFAULT_ARGUMENTS, EOS
 from kembed.vectors.store import Vectors
 from kembed.vectors.subwords import SubwordTable
 
-_TABLE = 10_000_000  # noise words are drawn from a table this long, as in fastText
+_TABLE = 10_000_000  # the length of fastText's table of noise words: their chances
 
 
 def train_fasttext(
@@ -142,7 +142,8 @@ def train_fasttext(
     wi -= bound
     wo = np.zeros((len(words), settings.dim), dtype=np.float32)
     tokens = corpus.vocabulary.corpus_tokens + (int(counts[eos]) if eos >= 0 else 0)
-    keep, table = _draw_tables(counts, settings.sample, tokens)
+    keep, each = _draw_tables(counts, settings.sample, tokens)
+    table = kernels.alias_table(each)
     ids, bounds = corpus.ids, corpus.bounds
 
     def step(parts, alpha0, alpha1, states):
@@ -219,15 +220,16 @@ def _input_rows(
 
 def _draw_tables(counts: np.ndarray, sample: float, tokens: int) -> tuple[np.ndarray, ...]:
     """As fastText: each word's chance to be kept, `sqrt(t/f) + t/f` with `f` its share
-    of all the corpus' tokens (and lines), and the table of noise words, each word
-    `_TABLE` times its share of the counts to the power 0.5 (rounded up)."""
+    of all the corpus' tokens (and lines), and how often each word is in fastText's table
+    of noise words: `_TABLE` times its share of the counts to the power 0.5, rounded up
+    (the kernels draw from an alias table of these: the same chances)."""
     keep = np.ones(len(counts), dtype=np.float32)
     if sample:
         share = counts / tokens
         keep = np.minimum(np.sqrt(sample / share) + sample / share, 1).astype(np.float32)
     power = np.sqrt(counts.astype(np.float64))
     each = np.ceil(power / power.sum() * _TABLE).astype(np.int64)
-    return keep, np.repeat(np.arange(len(counts), dtype=np.int32), each)
+    return keep, each
 
 
 def _vectors(words, counts, wi, csr, settings: FastTextSettings, header: dict) -> Vectors:
