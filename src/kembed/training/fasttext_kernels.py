@@ -49,7 +49,7 @@ def alias_table(each):
     `(keep, alias)`, and a draw takes a column `w` uniformly, then `w` itself with chance
     `keep / each.sum()`, else `alias`. The same distribution as fastText's table of
     `each[w]` copies of each word, in `8 * len(each)` bytes instead of 40 MB, so that it
-    stays in the core's cache (its random reads were a fifth of the training time)."""
+    stays in the core's cache (its random reads were about a quarter of the training time)."""
     n = each.shape[0]
     total = each.sum()
     scaled = each * n  # every column holds `total`
