@@ -154,7 +154,9 @@ def train_fasttext(
         )  # fmt: skip
 
     label = f"fastText {settings.mode}"
-    run_epochs(step, bounds, settings.epochs, settings.alpha, workers, seed, label, progress)
+    run_epochs(
+        step, bounds, settings.epochs, settings.alpha, workers, seed, label, progress, apart=True
+    )
     header = {
         "settings": trained_header(
             "fasttext", settings, corpus_options, corpus, workers, seed, (started, encoded)

@@ -254,10 +254,10 @@ def _train_part(ids, bounds, first, last, eos, wi, wo, offsets, rows, factor, ke
 @numba.njit(nogil=True, parallel=True, cache=True)
 def train_parts(ids, bounds, parts, eos, wi, wo, offsets, rows, factor, keep, table, window,
                 negative, alpha0, alpha1, sg, states):  # fmt: skip
-    """Trains the parts at the same time: part p is sentences `parts[p]` to
-    `parts[p + 1] - 1`, with the random state `states[p]` (updated). Word `w`'s input rows
+    """Trains the parts at the same time: part p is sentences `parts[p, 0]` to
+    `parts[p, 1] - 1`, with the random state `states[p]` (updated). Word `w`'s input rows
     are `rows[offsets[w]:offsets[w + 1]]` (its own row first, then its n-grams')."""
-    for p in numba.prange(len(parts) - 1):
-        states[p] = _train_part(ids, bounds, parts[p], parts[p + 1], eos, wi, wo, offsets,
+    for p in numba.prange(parts.shape[0]):
+        states[p] = _train_part(ids, bounds, parts[p, 0], parts[p, 1], eos, wi, wo, offsets,
                                 rows, factor, keep, table, window, negative, alpha0, alpha1, sg,
                                 states[p])  # fmt: skip

@@ -115,15 +115,15 @@ def _train_part(
 def train_parts(
     ids, bounds, parts, syn0, syn1, keep, cum, window, negative, alpha0, alpha1, sg, states
 ):
-    """Trains the parts at the same time: part p is sentences `parts[p]` to
-    `parts[p + 1] - 1`, with the random state `states[p]` (updated); the learning rate
+    """Trains the parts at the same time: part p is sentences `parts[p, 0]` to
+    `parts[p, 1] - 1`, with the random state `states[p]` (updated); the learning rate
     of each falls from `alpha0` to `alpha1` over its words."""
-    for p in numba.prange(len(parts) - 1):
+    for p in numba.prange(parts.shape[0]):
         states[p] = _train_part(
             ids,
             bounds,
-            parts[p],
-            parts[p + 1],
+            parts[p, 0],
+            parts[p, 1],
             syn0,
             syn1,
             keep,
