@@ -37,7 +37,7 @@ def run_epochs(
     each thread reads its own share of the corpus (thread p from p / workers of the way
     in), as fastText's threads do: two threads in neighbouring text train the same words
     at the same moment and overwrite each other's updates (kembed's fastText training
-    lost about 1.3 points of syntactic analogies that way on the Wikipedia sample)."""
+    lost about 1.2 points of syntactic analogies that way on the Wikipedia sample)."""
     groups = _apart(bounds, workers) if apart else _together(bounds, workers)
     done, planned = 0, epochs * int(bounds[-1])
     with progress_bar(planned, label, enabled=progress, unit="words") as advance:
