@@ -73,7 +73,7 @@ def _apart(bounds: np.ndarray, workers: int) -> list[np.ndarray]:
     ]
     return [
         np.array([share[i] for share in runs if i < len(share)], dtype=np.int64)
-        for i in range(max(map(len, runs)))
+        for i in range(max(map(len, runs), default=0))
     ]
 
 
